@@ -1,0 +1,122 @@
+"""Marshmallow fields and schemas with Chinese messages, shared by every area's API."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+# Messages every field may raise, in Chinese. Marshmallow merges ``default_error_messages``
+# along the class hierarchy, so listing this class first overrides the English defaults.
+
+
+class _Zh:
+    default_error_messages = {
+        "required": "此项为必填",
+        "null": "此项不能为空",
+        "validator_failed": "输入无效",
+    }
+
+
+class Str(_Zh, ma.fields.String):
+    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本"}
+
+
+class Int(_Zh, ma.fields.Integer):
+    default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
+
+    def __init__(self, *, strict: bool = True, **kwargs):
+        # strict: a JSON 2.5 is an error, not silently 2 (query strings pass strict=False)
+        super().__init__(strict=strict, **kwargs)
+
+
+class Bool(_Zh, ma.fields.Boolean):
+    default_error_messages = {"invalid": "应为 true 或 false"}
+
+
+class Date(_Zh, ma.fields.Date):
+    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化"}
+
+
+class DateTime(_Zh, ma.fields.DateTime):
+    default_error_messages = {"invalid": "时间格式应为 ISO 8601"}
+
+
+class Dict(_Zh, ma.fields.Dict):
+    default_error_messages = {"invalid": "应为对象"}
+
+
+class Nested(_Zh, ma.fields.Nested):
+    default_error_messages = {"type": "应为对象"}
+
+
+class List(_Zh, ma.fields.List):
+    default_error_messages = {"invalid": "应为列表"}
+
+
+def length(max_length: int, min_length: int | None = None) -> validate.Length:
+    if min_length:
+        return validate.Length(min=min_length, max=max_length,
+                               error=f"长度应为{min_length}至{max_length}个字符")
+    return validate.Length(max=max_length, error=f"不能超过{max_length}个字符")
+
+
+def one_of(codes) -> validate.OneOf:
+    return validate.OneOf(list(codes), error="不是有效选项，可选：{choices}")
+
+
+def int_range(low: int, high: int) -> validate.Range:
+    return validate.Range(min=low, max=high, error=f"应为{low}至{high}之间的整数")
+
+
+class BaseSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+    error_messages = {"unknown": "未知字段", "type": "请求体应为 JSON 对象"}
+
+
+class RecordSchema(BaseSchema):
+    """What every record carries (API.md)."""
+
+    id = Int(dump_only=True)
+    version = Int(dump_only=True)
+    created_at = DateTime(dump_only=True)
+    updated_at = DateTime(dump_only=True)
+    deleted_at = DateTime(dump_only=True, allow_none=True)
+
+
+class VersionSchema(BaseSchema):
+    version = Int(required=True, metadata={"description": "读取记录时得到的版本号"})
+
+
+class OptionalVersionArgs(BaseSchema):
+    version = Int(strict=False, metadata={"description": "读取记录时得到的版本号；给出时过期则 409"})
+
+
+class PagingArgs(BaseSchema):
+    page = Int(strict=False, load_default=1, validate=int_range(1, 1_000_000))
+    per_page = Int(strict=False, load_default=50, validate=int_range(1, 200))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The list envelope of API.md: ``{"items", "total", "page", "per_page"}``."""
+    return type(name, (BaseSchema,), {
+        "items": List(Nested(item_schema)),
+        "total": Int(),
+        "page": Int(),
+        "per_page": Int(),
+    })
+
+
+def page_body(page) -> dict:
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
+
+
+class ErrorDetail(BaseSchema):
+    code = Str()
+    message = Str()
+    fields = Dict(keys=Str(), values=List(Str()))
+
+
+class ErrorSchema(BaseSchema):
+    error = Nested(ErrorDetail)

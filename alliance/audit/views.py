@@ -1,0 +1,46 @@
+"""The audit trail page (staff and admins)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+from flask_login import current_user
+
+from alliance.audit import bp
+from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
+from alliance.audit.queries import RECORD_TYPES, AuditFilters, audit_query
+from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.permissions import managers_only
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.route("/audit")
+@managers_only
+def list_entries():
+    action = request.args.get("action") or None
+    source = request.args.get("source") or None
+    record_type = request.args.get("record_type") or None
+    filters = AuditFilters(
+        action=action if action in AUDIT_ACTIONS else None,
+        source=source if source in AUDIT_SOURCES else None,
+        record_type=record_type if record_type in RECORD_TYPES else None,
+        record_id=_int_arg("record_id"),
+        actor=(request.args.get("actor") or "")[:50] or None,
+        date_from=_date_arg("date_from"),
+        date_to=_date_arg("date_to"),
+    )
+    page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
+    result = paginate(audit_query(current_user.alliance_id, filters), page, per_page)
+    return render_template("audit/list.html", page=result, filters=filters, actions=AUDIT_ACTIONS,
+                           sources=AUDIT_SOURCES, record_types=RECORD_TYPES)

@@ -1,0 +1,116 @@
+"""Accounts, API tokens, database-kept web sessions and login attempts."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from alliance.auth.roles import ACCOUNT_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
+from alliance.core.models import AllianceRecord
+from alliance.core.types import UTCDateTime, utcnow
+from alliance.extensions import db
+from alliance.members.models import Alliance, MemberUnit
+
+
+def hash_token(raw: str) -> str:
+    """Tokens and session ids are long random strings: SHA-256 is enough to store them safely."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class User(UserMixin, AllianceRecord, db.Model):
+    """An account. It belongs to one alliance and sees only it; a liaison is bound to one unit."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(ACCOUNT_ROLES.check_sql("role"), name="role"),
+        CheckConstraint("role != 'liaison' OR unit_id IS NOT NULL", name="liaison_unit"),
+    )
+    __audit_ignored__ = frozenset({"password_hash", "last_login_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("member_units.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    alliance: Mapped[Alliance] = relationship()
+    unit: Mapped[MemberUnit | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        # scrypt with a random salt by default; tests choose a cheaper method for speed.
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return ACCOUNT_ROLES.label(self.role)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGERS
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == LIAISON
+
+    @property
+    def reads_all_units(self) -> bool:
+        return self.role in READERS_OF_ALL
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.username}）"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the API; only its hash is stored, the value is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class WebSession(db.Model):
+    """A browser session. The cookie holds a random id; the row holds the data, so logging out
+    deletes the row and a copied cookie is worth nothing."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie value
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginAttempt(db.Model):
+    """One password or token check; counted to slow down guessing, whatever worker answers."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str | None] = mapped_column(String(50), index=True)
+    ip_address: Mapped[str | None] = mapped_column(String(45), index=True)
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

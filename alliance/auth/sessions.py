@@ -1,0 +1,121 @@
+"""Browser sessions kept in the database (table ``web_sessions``).
+
+The cookie carries only a random id. Every app server reads the same rows, logging out deletes
+the row (a copied cookie is then worthless), login issues a new id, and a session unused for
+``SESSION_IDLE_TIMEOUT`` is over.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, insert, select, update
+from werkzeug.datastructures import CallbackDict
+
+from alliance.auth.models import WebSession, hash_token
+from alliance.core.types import utcnow
+from alliance.extensions import db
+
+# Writing last_seen_at on every click is wasted work; a minute's precision is plenty.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class DatabaseSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, sid: str | None = None, last_seen_at=None):
+        def on_update(session):
+            session.modified = True
+
+        super().__init__(initial, on_update)
+        self.sid = sid
+        self.last_seen_at = last_seen_at
+        self.modified = False
+        self.rotate = False  # set at login and logout: new id, old row deleted
+        self.timed_out = False
+        self.stale_sid: str | None = None  # cookie of a timed-out session, to delete its row
+
+
+def rotate_session(session) -> None:
+    """Give the session a new id (call at login) so an id planted before login is useless."""
+    session.rotate = True
+
+
+def end_session(session) -> None:
+    """Forget everything in the session and delete its row (call at logout)."""
+    session.clear()
+    session.rotate = True
+
+
+def end_sessions_of_user(user_id: int) -> None:
+    """Sign a user out everywhere (password change, account disabled or deleted)."""
+    db.session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+class DatabaseSessionInterface(SessionInterface):
+    serializer = TaggedJSONSerializer()
+
+    def open_session(self, app, request):
+        if request.endpoint and request.endpoint.endswith("static"):
+            return None  # assets need no session: spare the database
+        raw = request.cookies.get(self.get_cookie_name(app))
+        if not raw:
+            return DatabaseSession()
+        row = db.session.execute(
+            select(WebSession.data, WebSession.last_seen_at).where(WebSession.id == hash_token(raw))
+        ).first()
+        if row is None:
+            return DatabaseSession()
+        if utcnow() - row.last_seen_at > app.config["SESSION_IDLE_TIMEOUT"]:
+            expired = DatabaseSession()
+            expired.timed_out = True  # lets the login page say why
+            expired.stale_sid = raw
+            return expired
+        return DatabaseSession(self.serializer.loads(row.data), sid=raw, last_seen_at=row.last_seen_at)
+
+    def save_session(self, app, session, response):
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        had_cookie = bool(session.sid or session.stale_sid)
+        now = utcnow()
+        # Our own connection: the request's ORM session may hold a failed view's half-work,
+        # which must never be committed along with the session row.
+        with db.engine.begin() as conn:
+            discard = session.sid if session.rotate else session.stale_sid
+            if discard:
+                conn.execute(delete(WebSession).where(WebSession.id == hash_token(discard)))
+                session.sid = None
+            if not session:
+                if had_cookie:
+                    response.delete_cookie(name, domain=domain, path=path)
+                return
+            data = self.serializer.dumps(dict(session))
+            if session.sid is None:
+                session.sid = secrets.token_urlsafe(32)
+                conn.execute(insert(WebSession).values(
+                    id=hash_token(session.sid), user_id=_user_id(session), data=data,
+                    created_at=now, last_seen_at=now))
+            elif session.modified:
+                conn.execute(update(WebSession).where(WebSession.id == hash_token(session.sid))
+                             .values(data=data, user_id=_user_id(session), last_seen_at=now))
+                return
+            elif now - session.last_seen_at > TOUCH_INTERVAL:
+                conn.execute(update(WebSession).where(WebSession.id == hash_token(session.sid))
+                             .values(last_seen_at=now))
+                return
+            else:
+                return
+        response.set_cookie(
+            name, session.sid, httponly=self.get_cookie_httponly(app), domain=domain, path=path,
+            secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
+        )
+        response.vary.add("Cookie")
+
+
+def _user_id(session) -> int | None:
+    value = session.get("_user_id")
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

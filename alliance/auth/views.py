@@ -1,0 +1,143 @@
+"""Sign in and out, one's own password, and the admins' account pages."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from alliance.audit.recorder import record_event
+from alliance.auth import bp
+from alliance.auth.forms import AccountForm, LoginForm, PasswordChangeForm
+from alliance.auth.models import User
+from alliance.auth.roles import ADMIN
+from alliance.auth.services import Throttled, authenticate, change_own_password, create_user, update_user
+from alliance.auth.sessions import end_session, end_sessions_of_user, rotate_session
+from alliance.core.errors import FieldErrors, StaleRecord
+from alliance.core.forms import select_choices, show_field_errors
+from alliance.core.permissions import get_visible_or_404, roles_required
+from alliance.extensions import db
+from alliance.members.queries import unit_choices
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow same-site relative paths after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("web.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = authenticate(form.username.data, form.password.data, request.remote_addr)
+        except Throttled as exc:
+            form.form_errors.append(exc.message)
+            status = 429
+        else:
+            db.session.commit()
+            if result.user:
+                rotate_session(session)  # a new session id at every login
+                login_user(result.user)
+                return redirect(_safe_next(request.args.get("next")))
+            form.form_errors.append(result.error)
+            status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    record_event("logout", record=current_user._get_current_object(),
+                 summary=f"{current_user.username} 退出登录")
+    db.session.commit()
+    logout_user()
+    end_session(session)  # deletes the session row: a copied cookie is now worthless
+    flash("您已安全退出", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required()
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, form.current_password.data, form.new_password.data)
+        except FieldErrors as exc:
+            show_field_errors(form, exc)
+        else:
+            end_sessions_of_user(current_user.id)
+            db.session.commit()
+            rotate_session(session)
+            flash("密码已修改，其他设备上的登录已失效", "success")
+            return redirect(url_for("web.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/accounts")
+@roles_required(ADMIN)
+def list_accounts():
+    users = db.session.scalars(
+        select(User).where(User.alliance_id == current_user.alliance_id)
+        .options(db.joinedload(User.unit)).order_by(User.deleted_at.is_not(None), User.username)
+    ).all()
+    return render_template("auth/accounts.html", users=users)
+
+
+def _account_form(user: User | None = None) -> AccountForm:
+    form = AccountForm(obj=user)
+    form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "（不绑定）")
+    return form
+
+
+def _form_data(form: AccountForm) -> dict:
+    return {"username": form.username.data, "display_name": form.display_name.data,
+            "role": form.role.data, "unit_id": form.unit_id.data,
+            "password": form.password.data, "is_active": form.is_active.data}
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def create_account():
+    form = _account_form()
+    if form.validate_on_submit():
+        try:
+            user = create_user(_form_data(form), alliance_id=current_user.alliance_id)
+        except FieldErrors as exc:
+            db.session.rollback()
+            show_field_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"已创建账号 {user.username}", "success")
+            return redirect(url_for("auth.list_accounts"))
+    return render_template("auth/account_form.html", form=form, user=None)
+
+
+@bp.route("/accounts/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_account(user_id: int):
+    user = get_visible_or_404(User, user_id)
+    form = _account_form(user)
+    if request.method == "GET":
+        form.password.data = ""
+    if form.validate_on_submit():
+        try:
+            update_user(user, _form_data(form), version=form.version.data)
+        except (FieldErrors, StaleRecord) as exc:
+            db.session.rollback()
+            if isinstance(exc, StaleRecord):
+                flash(exc.message, "danger")
+            else:
+                show_field_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"已保存账号 {user.username}", "success")
+            return redirect(url_for("auth.list_accounts"))
+    return render_template("auth/account_form.html", form=form, user=user)

@@ -1,0 +1,1 @@
+"""Pieces every area shares: model mixins, errors, validators, permissions, sorting, paging."""

@@ -1,0 +1,257 @@
+"""/api/v1/units, /api/v1/people, /api/v1/units/{id}/roles."""
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from alliance.api import exempt_from_form_csrf
+from alliance.api.schemas import OptionalVersionArgs, page_body, page_schema
+from alliance.auth.roles import MANAGERS
+from alliance.core.errors import FieldErrors
+from alliance.core.pagination import paginate
+from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404, roles_required
+from alliance.extensions import db
+from alliance.members import services
+from alliance.members.models import MemberUnit, Person, UnitRole
+from alliance.members.queries import UnitFilters, people_list_query, unit_list_query
+from alliance.members.schemas import (PERSON_PATCH_PARTIAL, UNIT_PATCH_PARTIAL, PeopleListArgs,
+                                      PersonPage, PersonPatchSchema, PersonSchema, RoleListArgs,
+                                      UnitPage, UnitPatchSchema, UnitRolePatchSchema,
+                                      UnitRoleSchema, UnitListArgs, UnitSchema)
+
+blp = Blueprint("members_api", __name__, url_prefix="/api/v1", description="成员单位、人员与单位职务")
+exempt_from_form_csrf(blp)
+RolePage = page_schema(UnitRoleSchema, "UnitRolePage")
+ALL = ()  # roles_required() with no roles: every signed-in role
+
+
+def _managers_for_deleted(args: dict) -> bool:
+    return bool(args.get("deleted")) and current_user.role in MANAGERS
+
+
+# --- units ---------------------------------------------------------------------------------
+
+@blp.route("/units")
+@roles_required(*ALL)
+@blp.arguments(UnitListArgs, location="query", as_kwargs=True)
+@blp.response(200, UnitPage)
+def list_units(page, per_page, **args):
+    """成员单位列表（联络员只看到本单位）"""
+    filters = UnitFilters(q=args.get("q"), category=args.get("category"), tier=args.get("tier"),
+                          status=args.get("status"), sort=args.get("sort", "order"),
+                          deleted=_managers_for_deleted(args))
+    return page_body(paginate(unit_list_query(current_user, filters), page, per_page))
+
+
+@blp.route("/units", methods=["POST"])
+@roles_required(*MANAGERS)
+@blp.arguments(UnitSchema)
+@blp.response(201, UnitSchema)
+def create_unit(data):
+    """新增成员单位"""
+    unit = services.create_unit(data, alliance_id=current_user.alliance_id)
+    db.session.commit()
+    return unit
+
+
+@blp.route("/units/<int:unit_id>")
+@roles_required(*ALL)
+@blp.response(200, UnitSchema)
+def get_unit(unit_id):
+    """成员单位详情"""
+    return get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.role in MANAGERS)
+
+
+@blp.route("/units/<int:unit_id>", methods=["PATCH"])
+@roles_required(*ALL)
+@blp.arguments(UnitPatchSchema(partial=UNIT_PATCH_PARTIAL))
+@blp.response(200, UnitSchema)
+def update_unit(data, unit_id):
+    """修改成员单位（联络员只能改本单位的简称、地址、电话、简介；其他字段被忽略）"""
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    if not can_edit_unit_records(unit.id):
+        deny(403, "无权修改该单位")
+    allowed = (frozenset(services.UNIT_FIELDS) if current_user.role in MANAGERS
+               else services.LIAISON_UNIT_FIELDS)
+    version = data.pop("version")
+    services.update_unit(unit, data, version=version, allowed_fields=allowed)
+    db.session.commit()
+    return unit
+
+
+@blp.route("/units/<int:unit_id>", methods=["DELETE"])
+@roles_required(*MANAGERS)
+@blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
+@blp.response(204)
+def delete_unit(unit_id, version=None):
+    """删除成员单位（可恢复）"""
+    services.delete_unit(get_visible_or_404(MemberUnit, unit_id), version=version)
+    db.session.commit()
+
+
+@blp.route("/units/<int:unit_id>/restore", methods=["POST"])
+@roles_required(*MANAGERS)
+@blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
+@blp.response(200, UnitSchema)
+def restore_unit(unit_id, version=None):
+    """恢复已删除的成员单位"""
+    unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=True)
+    services.restore_unit(unit, version=version)
+    db.session.commit()
+    return unit
+
+
+# --- unit roles ----------------------------------------------------------------------------
+
+@blp.route("/units/<int:unit_id>/roles")
+@roles_required(*ALL)
+@blp.arguments(RoleListArgs, location="query", as_kwargs=True)
+@blp.response(200, RolePage)
+def list_roles(unit_id, current=None):
+    """单位职务（现任与历任）"""
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    stmt = (select(UnitRole).where(UnitRole.unit_id == unit.id, UnitRole.deleted_at.is_(None))
+            .options(db.selectinload(UnitRole.person))
+            .order_by(UnitRole.started_on.desc(), UnitRole.id))
+    if current is True:
+        stmt = stmt.where(UnitRole.ended_on.is_(None))
+    elif current is False:
+        stmt = stmt.where(UnitRole.ended_on.is_not(None))
+    roles = db.session.scalars(stmt).all()
+    return {"items": roles, "total": len(roles), "page": 1, "per_page": max(len(roles), 1)}
+
+
+@blp.route("/units/<int:unit_id>/roles", methods=["POST"])
+@roles_required(*ALL)
+@blp.arguments(UnitRoleSchema)
+@blp.response(201, UnitRoleSchema)
+def assign_role(data, unit_id):
+    """任命职务：同一单位的书记、联络员、负责人只有一位现任，新任命会结束原任职"""
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    if not can_edit_unit_records(unit.id):
+        deny(403, "无权修改该单位的职务")
+    person = _person_for_role(data)
+    role = services.assign_role(unit, person, data)
+    db.session.commit()
+    return role
+
+
+def _person_for_role(data: dict) -> Person:
+    new_person = data.pop("person", None)
+    person_id = data.pop("person_id", None)
+    if person_id is not None and new_person is not None:
+        raise FieldErrors({"person_id": ["person_id 与 person 只能给出一个"]})
+    if person_id is not None:
+        person = db.session.scalar(
+            select(Person).where(Person.id == person_id, Person.alliance_id == current_user.alliance_id,
+                                 Person.deleted_at.is_(None)))
+        if person is None:
+            raise FieldErrors({"person_id": ["人员不存在"]})
+        return person
+    if new_person is None:
+        raise FieldErrors({"person_id": ["请给出 person_id，或用 person 新增人员"]})
+    try:
+        return services.create_person(new_person, alliance_id=current_user.alliance_id)
+    except FieldErrors as exc:
+        raise type(exc)({f"person.{k}": v for k, v in exc.fields.items()})
+
+
+@blp.route("/units/<int:unit_id>/roles/<int:role_id>", methods=["PATCH"])
+@roles_required(*ALL)
+@blp.arguments(UnitRolePatchSchema)
+@blp.response(200, UnitRoleSchema)
+def update_role(data, unit_id, role_id):
+    """修改或结束任职（设置 ended_on）"""
+    role = _role_of_unit(unit_id, role_id)
+    version = data.pop("version")
+    services.update_role(role, data, version=version)
+    db.session.commit()
+    return role
+
+
+@blp.route("/units/<int:unit_id>/roles/<int:role_id>", methods=["DELETE"])
+@roles_required(*MANAGERS)
+@blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
+@blp.response(204)
+def delete_role(unit_id, role_id, version=None):
+    """删除录入错误的任职记录（可恢复；正常离任请用 PATCH 设置 ended_on）"""
+    services.delete_role(_role_of_unit(unit_id, role_id), version=version)
+    db.session.commit()
+
+
+def _role_of_unit(unit_id: int, role_id: int) -> UnitRole:
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    if not can_edit_unit_records(unit.id):
+        deny(403, "无权修改该单位的职务")
+    role = get_visible_or_404(UnitRole, role_id)
+    if role.unit_id != unit.id:
+        deny(404, "职务不属于该单位")
+    return role
+
+
+# --- people --------------------------------------------------------------------------------
+
+@blp.route("/people")
+@roles_required(*ALL)
+@blp.arguments(PeopleListArgs, location="query", as_kwargs=True)
+@blp.response(200, PersonPage)
+def list_people(page, per_page, **args):
+    """人员列表；sort=strokes 按姓氏笔画，pinyin 按拼音，name 按姓名"""
+    stmt = people_list_query(current_user, q=args.get("q"), sort=args.get("sort", "strokes"),
+                             deleted=_managers_for_deleted(args))
+    return page_body(paginate(stmt, page, per_page))
+
+
+@blp.route("/people", methods=["POST"])
+@roles_required(*MANAGERS)
+@blp.arguments(PersonSchema)
+@blp.response(201, PersonSchema)
+def create_person(data):
+    """新增人员"""
+    person = services.create_person(data, alliance_id=current_user.alliance_id)
+    db.session.commit()
+    return person
+
+
+@blp.route("/people/<int:person_id>")
+@roles_required(*ALL)
+@blp.response(200, PersonSchema)
+def get_person(person_id):
+    """人员详情（联络员只能看到本单位的人员）"""
+    return get_visible_or_404(Person, person_id, include_deleted=current_user.role in MANAGERS)
+
+
+@blp.route("/people/<int:person_id>", methods=["PATCH"])
+@roles_required(*MANAGERS, "liaison")
+@blp.arguments(PersonPatchSchema(partial=PERSON_PATCH_PARTIAL))
+@blp.response(200, PersonSchema)
+def update_person(data, person_id):
+    """修改人员信息（联络员可改本单位人员）"""
+    person = get_visible_or_404(Person, person_id)
+    version = data.pop("version")
+    services.update_person(person, data, version=version)
+    db.session.commit()
+    return person
+
+
+@blp.route("/people/<int:person_id>", methods=["DELETE"])
+@roles_required(*MANAGERS)
+@blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
+@blp.response(204)
+def delete_person(person_id, version=None):
+    """删除人员（可恢复）"""
+    services.delete_person(get_visible_or_404(Person, person_id), version=version)
+    db.session.commit()
+
+
+@blp.route("/people/<int:person_id>/restore", methods=["POST"])
+@roles_required(*MANAGERS)
+@blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
+@blp.response(200, PersonSchema)
+def restore_person(person_id, version=None):
+    """恢复已删除的人员"""
+    person = get_visible_or_404(Person, person_id, include_deleted=True)
+    services.restore_person(person, version=version)
+    db.session.commit()
+    return person

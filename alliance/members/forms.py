@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField,
+                     SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from alliance.core.forms import BaseForm, VersionedForm, select_choices
+from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
+
+
+class UnitForm(VersionedForm):
+    name = StringField("单位名称", validators=[DataRequired(message="请填写单位名称"), Length(max=100)])
+    short_name = StringField("简称", validators=[Length(max=30)])
+    category = SelectField("单位类别", choices=select_choices(UNIT_CATEGORIES.items(), "请选择"))
+    uscc = StringField("统一社会信用代码", validators=[Length(max=30)],
+                       description="18位，部队等无代码的单位可不填")
+    tier = SelectField("层级", choices=select_choices(UNIT_TIERS.items(), "（未设置）"))
+    status = SelectField("状态", choices=select_choices(UNIT_STATUSES.items()), default="active")
+    joined_on = DateField("加入日期", validators=[Optional()])
+    left_on = DateField("退出日期", validators=[Optional()])
+    sort_order = IntegerField("排序号", validators=[Optional(), NumberRange(min=0, max=99999)],
+                              description="名单中的顺序，小的在前")
+    address = StringField("地址", validators=[Length(max=200)])
+    phone = StringField("联系电话", validators=[Length(max=30)])
+    grid = StringField("所属网格", validators=[Length(max=50)])
+    description = TextAreaField("简介", validators=[Length(max=2000)])
+    submit = SubmitField("保存")
+
+
+class LiaisonUnitForm(VersionedForm):
+    """What a liaison may change on their own unit."""
+
+    short_name = StringField("简称", validators=[Length(max=30)])
+    address = StringField("地址", validators=[Length(max=200)])
+    phone = StringField("联系电话", validators=[Length(max=30)])
+    description = TextAreaField("简介", validators=[Length(max=2000)])
+    submit = SubmitField("保存")
+
+
+class PersonForm(VersionedForm):
+    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=50)])
+    mobile = StringField("手机号码", validators=[Length(max=20)])
+    email = StringField("电子邮箱", validators=[Length(max=120)])
+    title = StringField("职务", validators=[Length(max=100)], description="如：党委书记、行长")
+    is_party_member = BooleanField("中共党员")
+    notes = TextAreaField("备注", validators=[Length(max=2000)])
+    submit = SubmitField("保存")
+
+
+class RoleForm(BaseForm):
+    """Assign a role: pick a known person, or enter a new one."""
+
+    role = SelectField("职务", choices=select_choices(UNIT_ROLES.items()))
+    person_id = SelectField("人员", coerce=lambda v: int(v) if v else None, validate_choice=False)
+    new_name = StringField("或新增人员：姓名", validators=[Length(max=50)])
+    new_mobile = StringField("新增人员：手机号码", validators=[Length(max=20)])
+    title = StringField("职务全称", validators=[Length(max=100)], description="如：党委书记、指导员")
+    started_on = DateField("任职开始日期", validators=[DataRequired(message="请填写任职开始日期")])
+    note = StringField("备注", validators=[Length(max=200)])
+    submit = SubmitField("任命")
+
+
+class EndRoleForm(VersionedForm):
+    ended_on = DateField("任职结束日期", validators=[DataRequired(message="请填写结束日期")])
+    submit = SubmitField("结束任职")
+
+
+class VersionOnlyForm(VersionedForm):
+    """Delete and restore buttons: CSRF token plus the version read."""
+
+    submit = SubmitField("确认")

@@ -1,0 +1,201 @@
+"""The register: alliances, their member units, people, and who holds which role at a unit."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, inspect, select, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alliance.core.choices import Choices
+from alliance.core.models import AllianceRecord, Record
+from alliance.extensions import db
+
+UNIT_CATEGORIES = Choices(
+    ("enterprise", "企业"),
+    ("hospital", "医院"),
+    ("military", "部队"),
+    ("bank", "金融机构"),
+    ("metro", "轨道交通"),
+    ("school", "学校"),
+    ("government", "机关单位"),
+    ("institution", "事业单位"),
+    ("social_org", "社会组织"),
+    ("residential", "居民区"),
+    ("village", "村"),
+    ("other", "其他"),
+)
+UNIT_TIERS = Choices(
+    ("executive", "常务理事单位"),
+    ("council", "理事单位"),
+    ("member", "成员单位"),
+)
+UNIT_STATUSES = Choices(
+    ("active", "在册"),
+    ("left", "已退出"),
+)
+UNIT_ROLES = Choices(
+    ("secretary", "书记"),
+    ("deputy_secretary", "副书记"),
+    ("liaison", "联络员"),
+    ("head", "负责人"),
+)
+# A unit has at most one current holder of these; a new holder ends the old one's term.
+SINGLE_HOLDER_ROLES = frozenset({"secretary", "liaison", "head"})
+
+# Soft-deleted rows must not block a new record with the same name or code.
+_LIVE = text("deleted_at IS NULL")
+
+
+class Alliance(Record, db.Model):
+    """One regional alliance (e.g. 梅陇镇区域化党建联盟); a deployment may hold several."""
+
+    __tablename__ = "alliances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(30))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberUnit(AllianceRecord, db.Model):
+    """A member unit (成员单位) of one alliance."""
+
+    __tablename__ = "member_units"
+    __table_args__ = (
+        CheckConstraint(UNIT_CATEGORIES.check_sql("category"), name="category"),
+        CheckConstraint(UNIT_STATUSES.check_sql("status"), name="status"),
+        CheckConstraint(f"tier IS NULL OR {UNIT_TIERS.check_sql('tier')}", name="tier"),
+        CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on", name="dates"),
+        Index("uq_member_units_alliance_name", "alliance_id", "name", unique=True,
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("uq_member_units_alliance_uscc", "alliance_id", "uscc", unique=True,
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
+    __audit_ignored__ = frozenset({"name_sort_key"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str | None] = mapped_column(String(30))
+    category: Mapped[str] = mapped_column(String(20))
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    tier: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    joined_on: Mapped[date | None] = mapped_column(Date, index=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    sort_order: Mapped[int | None] = mapped_column()
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    grid: Mapped[str | None] = mapped_column(String(50))
+    description: Mapped[str | None] = mapped_column(Text)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    # Pinyin of the name, so "sort by name" is one ORDER BY in any database.
+    name_sort_key: Mapped[str] = mapped_column(String(255), index=True, default="")
+
+    alliance: Mapped[Alliance] = relationship()
+    roles: Mapped[list[UnitRole]] = relationship(back_populates="unit", order_by="UnitRole.started_on")
+
+    @classmethod
+    def visible_to_unit(cls, unit_id: int):
+        return cls.id == unit_id
+
+    @property
+    def category_label(self) -> str:
+        return UNIT_CATEGORIES.label(self.category)
+
+    @property
+    def tier_label(self) -> str:
+        return UNIT_TIERS.label(self.tier)
+
+    @property
+    def status_label(self) -> str:
+        return UNIT_STATUSES.label(self.status)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(AllianceRecord, db.Model):
+    """Anyone the alliance knows: secretaries, liaisons, chairs, speakers, volunteers."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("uq_people_alliance_mobile", "alliance_id", "mobile", unique=True,
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
+    __audit_masked__ = frozenset({"mobile", "email"})
+    __audit_ignored__ = frozenset({"name_stroke_key", "name_pinyin_key"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(100))
+    is_party_member: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    # Precomputed so 姓氏笔画 and pinyin orders page in SQL.
+    name_stroke_key: Mapped[str] = mapped_column(String(255), index=True, default="")
+    name_pinyin_key: Mapped[str] = mapped_column(String(255), index=True, default="")
+
+    roles: Mapped[list[UnitRole]] = relationship(back_populates="person", order_by="UnitRole.started_on")
+
+    @classmethod
+    def visible_to_unit(cls, unit_id: int):
+        """A liaison sees the people who hold or held a role at their unit."""
+        return cls.id.in_(select(UnitRole.person_id).where(
+            UnitRole.unit_id == unit_id, UnitRole.deleted_at.is_(None)))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitRole(AllianceRecord, db.Model):
+    """A person's role at a unit for a period; ending a term keeps it as history."""
+
+    __tablename__ = "unit_roles"
+    __table_args__ = (
+        CheckConstraint(UNIT_ROLES.check_sql("role"), name="role"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("member_units.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(100))  # as printed: 党委书记、行长
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    unit: Mapped[MemberUnit] = relationship(back_populates="roles")
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+    @classmethod
+    def visible_to_unit(cls, unit_id: int):
+        return cls.unit_id == unit_id
+
+    @classmethod
+    def roles_current_criteria(cls) -> tuple:
+        """SQL criteria of a current (not ended, not deleted) role."""
+        return (cls.ended_on.is_(None), cls.deleted_at.is_(None))
+
+    @property
+    def role_label(self) -> str:
+        return UNIT_ROLES.label(self.role)
+
+    def __str__(self) -> str:
+        # Runs inside flushes (audit summaries): use related rows only if already loaded.
+        state = inspect(self)
+        person = state.attrs.person.loaded_value
+        unit = state.attrs.unit.loaded_value
+        who = person.name if isinstance(person, Person) else f"人员{self.person_id}"
+        where = unit.name if isinstance(unit, MemberUnit) else f"单位{self.unit_id}"
+        return f"{where} {UNIT_ROLES.label(self.role)} {who}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None and self.deleted_at is None

@@ -1,0 +1,139 @@
+"""Queries the register's pages, the API and exports share. Each returns a ``select()`` or
+runs a bounded number of queries, whatever the number of rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from alliance.audit.models import AuditEntry
+from alliance.core.permissions import scoped
+from alliance.extensions import db
+from alliance.members.models import MemberUnit, Person, UnitRole
+
+UNIT_SORTS = {
+    "order": "排序号",
+    "name": "名称",
+    "joined": "加入日期（新→旧）",
+}
+PEOPLE_SORTS = {
+    "strokes": "姓氏笔画",
+    "pinyin": "拼音",
+    "name": "姓名",
+}
+
+
+@dataclass
+class UnitFilters:
+    q: str | None = None
+    category: str | None = None
+    tier: str | None = None
+    status: str | None = None
+    sort: str = "order"
+    deleted: bool = False  # show the deleted ones instead (staff only)
+    extra: dict = field(default_factory=dict)
+
+
+def _like(column, text: str):
+    return column.contains(text, autoescape=True)
+
+
+def current_roles_option():
+    """Eager-load each unit's current role holders (for the list's 书记/联络员 columns)."""
+    live = UnitRole.roles_current_criteria()
+    return selectinload(MemberUnit.roles.and_(*live)).selectinload(UnitRole.person)
+
+
+def unit_list_query(user, filters: UnitFilters) -> Select:
+    stmt = scoped(select(MemberUnit), MemberUnit, user, include_deleted=filters.deleted)
+    if filters.deleted:
+        stmt = stmt.where(MemberUnit.deleted_at.is_not(None))
+    if filters.q:
+        q = filters.q.strip()[:100]
+        stmt = stmt.where(or_(_like(MemberUnit.name, q), _like(MemberUnit.short_name, q),
+                              _like(MemberUnit.uscc, q.upper())))
+    if filters.category:
+        stmt = stmt.where(MemberUnit.category == filters.category)
+    if filters.tier:
+        stmt = stmt.where(MemberUnit.tier == filters.tier)
+    if filters.status:
+        stmt = stmt.where(MemberUnit.status == filters.status)
+    if filters.sort == "name":
+        order = (MemberUnit.name_sort_key, MemberUnit.id)
+    elif filters.sort == "joined":
+        order = (MemberUnit.joined_on.is_(None), MemberUnit.joined_on.desc(), MemberUnit.id)
+    else:  # the configured sequence (排序号) first, then by name
+        order = (MemberUnit.sort_order.is_(None), MemberUnit.sort_order,
+                 MemberUnit.name_sort_key, MemberUnit.id)
+    return stmt.order_by(*order).options(current_roles_option())
+
+
+def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
+                      deleted: bool = False) -> Select:
+    stmt = scoped(select(Person), Person, user, include_deleted=deleted)
+    if deleted:
+        stmt = stmt.where(Person.deleted_at.is_not(None))
+    if q:
+        q = q.strip()[:50]
+        stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q)))
+    if sort == "pinyin":
+        order = (Person.name_pinyin_key, Person.id)
+    elif sort == "name":
+        order = (Person.name, Person.id)
+    else:
+        order = (Person.name_stroke_key, Person.id)
+    live = UnitRole.roles_current_criteria()
+    return stmt.order_by(*order).options(
+        selectinload(Person.roles.and_(*live)).selectinload(UnitRole.unit))
+
+
+@dataclass
+class UnitPage:
+    unit: MemberUnit
+    current_roles: list[UnitRole]
+    past_roles: list[UnitRole]
+    history: list[AuditEntry]
+    activities: list
+    activity_counts: list[tuple[int, int]]
+
+
+def unit_page(unit: MemberUnit, *, history_limit: int = 20, activity_limit: int = 10) -> UnitPage:
+    """Everything the unit page shows, in five queries."""
+    from alliance.activities.queries import activity_counts_by_year, recent_activities
+
+    roles = db.session.scalars(
+        select(UnitRole).where(UnitRole.unit_id == unit.id, UnitRole.deleted_at.is_(None))
+        .options(selectinload(UnitRole.person))
+        .order_by(UnitRole.ended_on.is_not(None), UnitRole.started_on.desc(), UnitRole.id)
+    ).all()
+    role_ids = [r.id for r in roles]
+    history = db.session.scalars(
+        select(AuditEntry).where(or_(
+            (AuditEntry.record_type == "MemberUnit") & (AuditEntry.record_id == unit.id),
+            (AuditEntry.record_type == "UnitRole") & AuditEntry.record_id.in_(role_ids or [-1]),
+        )).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()).limit(history_limit)
+    ).all()
+    return UnitPage(
+        unit=unit,
+        current_roles=[r for r in roles if r.ended_on is None],
+        past_roles=[r for r in roles if r.ended_on is not None],
+        history=history,
+        activities=recent_activities(unit.id, activity_limit),
+        activity_counts=activity_counts_by_year(unit.id),
+    )
+
+
+def unit_choices(alliance_id: int) -> list[tuple[int, str]]:
+    """(id, name) of live units, for select boxes."""
+    rows = db.session.execute(
+        select(MemberUnit.id, MemberUnit.name)
+        .where(MemberUnit.alliance_id == alliance_id, MemberUnit.deleted_at.is_(None))
+        .order_by(MemberUnit.sort_order.is_(None), MemberUnit.sort_order, MemberUnit.name_sort_key)
+    ).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def count_live(model, alliance_id: int) -> int:
+    return db.session.scalar(select(func.count(model.id)).where(
+        model.alliance_id == alliance_id, model.deleted_at.is_(None))) or 0

@@ -1,0 +1,306 @@
+"""Rules of the register: units, people and unit roles. Functions flush, never commit.
+
+Input arrives already typed (dates as ``date``, numbers as ``int``) from a form, the API or an
+import; everything else (lengths, codes, check characters, duplicates, date order) is checked
+here, once, with Chinese messages keyed by field.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
+from alliance.core.records import apply_changes, check_version, restore, soft_delete
+from alliance.core.sorting import pinyin_key, stroke_key
+from alliance.core.validators import clean_text, validate_mobile, validate_uscc
+from alliance.extensions import db
+from alliance.members.models import (
+    SINGLE_HOLDER_ROLES, UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS,
+    MemberUnit, Person, UnitRole,
+)
+
+# (field, max length, required, label)
+UNIT_TEXT_FIELDS = (
+    ("name", 100, True, "单位名称"),
+    ("short_name", 30, False, "简称"),
+    ("address", 200, False, "地址"),
+    ("phone", 30, False, "联系电话"),
+    ("grid", 50, False, "网格"),
+    ("description", 2000, False, "简介"),
+)
+UNIT_FIELDS = ("name", "short_name", "category", "uscc", "tier", "status", "joined_on",
+               "left_on", "sort_order", "address", "phone", "grid", "description")
+# What a liaison may keep current on their own unit; the rest is the township's register.
+LIAISON_UNIT_FIELDS = frozenset({"short_name", "address", "phone", "description"})
+
+PERSON_TEXT_FIELDS = (
+    ("name", 50, True, "姓名"),
+    ("title", 100, False, "职务"),
+    ("notes", 2000, False, "备注"),
+)
+PERSON_FIELDS = ("name", "mobile", "email", "title", "is_party_member", "notes")
+
+
+class _Errors(dict):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+
+def _clean_texts(data: dict, spec, errors: _Errors, cleaned: dict) -> None:
+    for field, max_length, required, label in spec:
+        try:
+            cleaned[field] = clean_text(data.get(field), max_length=max_length,
+                                        required=required, label=label)
+        except ValueError as exc:
+            errors.add(field, str(exc))
+
+
+def _date_or_error(data: dict, field: str, errors: _Errors) -> date | None:
+    value = data.get(field)
+    if value is None or isinstance(value, date):
+        return value
+    errors.add(field, "日期格式不正确")
+    return None
+
+
+def _choice(data: dict, field: str, choices, errors: _Errors, *, required: bool, label: str):
+    value = data.get(field) or None
+    if value is None:
+        if required:
+            errors.add(field, f"请选择{label}")
+        return None
+    if value not in choices:
+        errors.add(field, f"{label}“{str(value)[:20]}”不是有效选项")
+        return None
+    return value
+
+
+# --- member units --------------------------------------------------------------------------
+
+def validate_unit(data: dict[str, Any], *, alliance_id: int, unit: MemberUnit | None = None) -> dict:
+    """Check a whole unit record; raise FieldErrors (422) or DuplicateRecord (409)."""
+    errors = _Errors()
+    cleaned: dict[str, Any] = {}
+    _clean_texts(data, UNIT_TEXT_FIELDS, errors, cleaned)
+    cleaned["category"] = _choice(data, "category", UNIT_CATEGORIES, errors, required=True, label="单位类别")
+    cleaned["tier"] = _choice(data, "tier", UNIT_TIERS, errors, required=False, label="层级")
+    cleaned["status"] = _choice(data, "status", UNIT_STATUSES, errors, required=False, label="状态") or "active"
+    uscc = data.get("uscc")
+    cleaned["uscc"] = None
+    if isinstance(uscc, str) and uscc.strip():
+        try:
+            cleaned["uscc"] = validate_uscc(uscc.strip())
+        except ValueError as exc:
+            errors.add("uscc", str(exc))
+    elif uscc not in (None, ""):
+        errors.add("uscc", "统一社会信用代码应为文本")
+    cleaned["joined_on"] = _date_or_error(data, "joined_on", errors)
+    cleaned["left_on"] = _date_or_error(data, "left_on", errors)
+    if cleaned["joined_on"] and cleaned["left_on"] and cleaned["left_on"] < cleaned["joined_on"]:
+        errors.add("left_on", "退出日期不能早于加入日期")
+    if cleaned["status"] == "left" and not cleaned["left_on"]:
+        errors.add("left_on", "已退出的单位请填写退出日期")
+    if cleaned["left_on"] and cleaned["status"] != "left":
+        errors.add("status", "填写了退出日期的单位，状态应为“已退出”")
+    sort_order = data.get("sort_order")
+    if sort_order is not None and (not isinstance(sort_order, int) or isinstance(sort_order, bool)
+                                   or not 0 <= sort_order <= 99999):
+        errors.add("sort_order", "排序号应为0至99999之间的整数")
+        sort_order = None
+    cleaned["sort_order"] = sort_order
+    if errors:
+        raise FieldErrors(errors)
+    _refuse_duplicate_unit(cleaned, alliance_id=alliance_id, unit_id=unit.id if unit else None)
+    cleaned["name_sort_key"] = pinyin_key(cleaned["name"])
+    return cleaned
+
+
+def _refuse_duplicate_unit(cleaned: dict, *, alliance_id: int, unit_id: int | None) -> None:
+    live = [MemberUnit.alliance_id == alliance_id, MemberUnit.deleted_at.is_(None)]
+    if unit_id:
+        live.append(MemberUnit.id != unit_id)
+    errors = _Errors()
+    if db.session.scalar(select(MemberUnit.id).where(MemberUnit.name == cleaned["name"], *live)):
+        errors.add("name", f"本联盟已有名为“{cleaned['name']}”的成员单位")
+    if cleaned.get("uscc") and db.session.scalar(
+            select(MemberUnit.id).where(MemberUnit.uscc == cleaned["uscc"], *live)):
+        errors.add("uscc", "本联盟已有使用该统一社会信用代码的成员单位")
+    if errors:
+        raise DuplicateRecord(errors)
+
+
+def create_unit(data: dict, *, alliance_id: int, is_sample: bool = False) -> MemberUnit:
+    """Add a member unit to an alliance."""
+    cleaned = validate_unit(data, alliance_id=alliance_id)
+    unit = MemberUnit(alliance_id=alliance_id, is_sample=is_sample, **cleaned)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def update_unit(unit: MemberUnit, data: dict, *, version: int | None,
+                allowed_fields=frozenset(UNIT_FIELDS)) -> MemberUnit:
+    """Change some fields of a unit (``data`` may be partial); other fields are kept.
+
+    Fields outside ``allowed_fields`` (e.g. a liaison sending ``tier``) are ignored."""
+    check_version(unit, version, required=True)
+    merged = {field: getattr(unit, field) for field in UNIT_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in allowed_fields and k in UNIT_FIELDS})
+    cleaned = validate_unit(merged, alliance_id=unit.alliance_id, unit=unit)
+    apply_changes(unit, cleaned)
+    return unit
+
+
+def delete_unit(unit: MemberUnit, *, version: int | None = None) -> None:
+    soft_delete(unit, version=version)
+
+
+def restore_unit(unit: MemberUnit, *, version: int | None = None) -> None:
+    """Bring a deleted unit back, unless its name or code has since been given to another."""
+    _refuse_duplicate_unit({"name": unit.name, "uscc": unit.uscc},
+                           alliance_id=unit.alliance_id, unit_id=unit.id)
+    restore(unit, version=version)
+
+
+# --- people --------------------------------------------------------------------------------
+
+def validate_person(data: dict[str, Any], *, alliance_id: int, person: Person | None = None) -> dict:
+    errors = _Errors()
+    cleaned: dict[str, Any] = {}
+    _clean_texts(data, PERSON_TEXT_FIELDS, errors, cleaned)
+    mobile = data.get("mobile")
+    cleaned["mobile"] = None
+    if isinstance(mobile, str) and mobile.strip():
+        try:
+            cleaned["mobile"] = validate_mobile(mobile)
+        except ValueError as exc:
+            errors.add("mobile", str(exc))
+    elif mobile not in (None, ""):
+        errors.add("mobile", "手机号码应为文本")
+    email = data.get("email")
+    cleaned["email"] = None
+    if isinstance(email, str) and email.strip():
+        try:
+            cleaned["email"] = validate_email(email.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors.add("email", "电子邮箱格式不正确")
+        if cleaned["email"] and len(cleaned["email"]) > 120:
+            errors.add("email", "电子邮箱不能超过120个字符")
+    elif email not in (None, ""):
+        errors.add("email", "电子邮箱应为文本")
+    flag = data.get("is_party_member", False)
+    if not isinstance(flag, bool):
+        errors.add("is_party_member", "是否党员应为是或否")
+    cleaned["is_party_member"] = flag is True
+    if errors:
+        raise FieldErrors(errors)
+    if cleaned["mobile"]:
+        clash = select(Person.id).where(Person.alliance_id == alliance_id, Person.deleted_at.is_(None),
+                                        Person.mobile == cleaned["mobile"])
+        if person is not None:
+            clash = clash.where(Person.id != person.id)
+        if db.session.scalar(clash):
+            raise DuplicateRecord({"mobile": ["该手机号码已登记在另一位人员名下"]})
+    cleaned["name_stroke_key"] = stroke_key(cleaned["name"])
+    cleaned["name_pinyin_key"] = pinyin_key(cleaned["name"])
+    return cleaned
+
+
+def create_person(data: dict, *, alliance_id: int, is_sample: bool = False) -> Person:
+    cleaned = validate_person(data, alliance_id=alliance_id)
+    person = Person(alliance_id=alliance_id, is_sample=is_sample, **cleaned)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def update_person(person: Person, data: dict, *, version: int | None) -> Person:
+    check_version(person, version, required=True)
+    merged = {field: getattr(person, field) for field in PERSON_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in PERSON_FIELDS})
+    apply_changes(person, validate_person(merged, alliance_id=person.alliance_id, person=person))
+    return person
+
+
+def delete_person(person: Person, *, version: int | None = None) -> None:
+    if any(role.is_current for role in person.roles):
+        raise RuleViolation("该人员仍有在任职务，请先结束其职务再删除")
+    soft_delete(person, version=version)
+
+
+def restore_person(person: Person, *, version: int | None = None) -> None:
+    if person.mobile and db.session.scalar(select(Person.id).where(
+            Person.alliance_id == person.alliance_id, Person.deleted_at.is_(None),
+            Person.mobile == person.mobile, Person.id != person.id)):
+        raise RuleViolation("该手机号码已登记在另一位人员名下，无法恢复")
+    restore(person, version=version)
+
+
+# --- unit roles ----------------------------------------------------------------------------
+
+def _validate_role_dates(data: dict, errors: _Errors) -> tuple[date | None, date | None]:
+    started = _date_or_error(data, "started_on", errors)
+    if started is None and "started_on" not in errors:
+        errors.add("started_on", "请填写任职开始日期")
+    ended = _date_or_error(data, "ended_on", errors)
+    if started and ended and ended < started:
+        errors.add("ended_on", "结束日期不能早于开始日期")
+    return started, ended
+
+
+def assign_role(unit: MemberUnit, person: Person, data: dict) -> UnitRole:
+    """Give ``person`` a role at ``unit``. For a single-holder role (书记, 联络员, 负责人) the
+    current holder's term ends the day the new one starts: history is kept, not overwritten."""
+    errors = _Errors()
+    role_code = _choice(data, "role", UNIT_ROLES, errors, required=True, label="职务")
+    started, ended = _validate_role_dates(data, errors)
+    cleaned: dict[str, Any] = {}
+    _clean_texts(data, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
+    if person.alliance_id != unit.alliance_id or person.deleted_at is not None:
+        errors.add("person_id", "请选择本联盟的人员")
+    if errors:
+        raise FieldErrors(errors)
+    current = db.session.scalars(select(UnitRole).where(
+        UnitRole.unit_id == unit.id, UnitRole.role == role_code,
+        UnitRole.ended_on.is_(None), UnitRole.deleted_at.is_(None))).all()
+    if ended is None and any(r.person_id == person.id for r in current):
+        raise DuplicateRecord({"person_id": [f"{person.name}已是该单位的{UNIT_ROLES.label(role_code)}"]})
+    if ended is None and role_code in SINGLE_HOLDER_ROLES:
+        for previous in current:
+            if previous.started_on > started:
+                raise FieldErrors({"started_on": [
+                    f"开始日期不能早于现任{UNIT_ROLES.label(role_code)}的任职日期"
+                    f"（{previous.started_on.isoformat()}）"]})
+            previous.ended_on = started
+    role = UnitRole(alliance_id=unit.alliance_id, unit=unit, person=person, role=role_code,
+                    started_on=started, ended_on=ended, **cleaned)
+    db.session.add(role)
+    db.session.flush()
+    return role
+
+
+def update_role(role: UnitRole, data: dict, *, version: int | None) -> UnitRole:
+    """Correct a role's dates, title or note (ending a term is setting ``ended_on``)."""
+    check_version(role, version, required=True)
+    merged = {"started_on": role.started_on, "ended_on": role.ended_on,
+              "title": role.title, "note": role.note}
+    merged.update({k: v for k, v in data.items() if k in merged})
+    errors = _Errors()
+    started, ended = _validate_role_dates(merged, errors)
+    cleaned: dict[str, Any] = {"started_on": started, "ended_on": ended}
+    _clean_texts(merged, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
+    if errors:
+        raise FieldErrors(errors)
+    apply_changes(role, cleaned)
+    return role
+
+
+def delete_role(role: UnitRole, *, version: int | None = None) -> None:
+    soft_delete(role, version=version)
+
+
+def restore_role(role: UnitRole, *, version: int | None = None) -> None:
+    restore(role, version=version)

@@ -1,0 +1,315 @@
+"""Pages of the register. Thin: parse the form, call a service, commit, redirect or render."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from alliance.auth.roles import MANAGERS
+from alliance.core.errors import FieldErrors, RuleViolation, StaleRecord
+from alliance.core.forms import blank_to_none, select_choices, show_field_errors
+from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.permissions import (can_edit_unit_records, deny, get_visible_or_404,
+                                       managers_only, roles_required)
+from alliance.extensions import db
+from alliance.members import bp, services
+from alliance.members.forms import (EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm,
+                                    VersionOnlyForm)
+from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
+from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query,
+                                      unit_list_query, unit_page)
+
+
+def _choice_arg(name: str, choices) -> str | None:
+    value = request.args.get(name) or None
+    return value if value in choices else None
+
+
+def _deleted_view_requested() -> bool:
+    return request.args.get("deleted") == "1" and current_user.role in MANAGERS
+
+
+def _commit_or_show(action, form, *, success: str, target):
+    """Run a service call; on success commit and redirect to ``target`` (or ``target(result)``),
+    else show the errors on the form and return None."""
+    try:
+        result = action()
+    except FieldErrors as exc:
+        db.session.rollback()
+        show_field_errors(form, exc)
+    except (StaleRecord, RuleViolation) as exc:
+        db.session.rollback()
+        form.form_errors.append(exc.message)
+    else:
+        db.session.commit()
+        flash(success, "success")
+        return redirect(target(result) if callable(target) else target)
+    return None
+
+
+# --- units ---------------------------------------------------------------------------------
+
+@bp.route("/units")
+@roles_required()
+def list_units():
+    sort = request.args.get("sort", "order")
+    filters = UnitFilters(
+        q=request.args.get("q") or None,
+        category=_choice_arg("category", UNIT_CATEGORIES),
+        tier=_choice_arg("tier", UNIT_TIERS),
+        status=_choice_arg("status", UNIT_STATUSES),
+        sort=sort if sort in UNIT_SORTS else "order",
+        deleted=_deleted_view_requested(),
+    )
+    page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
+    result = paginate(unit_list_query(current_user, filters), page, per_page)
+    return render_template("members/units.html", page=result, filters=filters, sorts=UNIT_SORTS,
+                           categories=UNIT_CATEGORIES, tiers=UNIT_TIERS, statuses=UNIT_STATUSES,
+                           action_form=VersionOnlyForm())
+
+
+def _unit_data(form: UnitForm) -> dict:
+    return {
+        "name": form.name.data, "short_name": form.short_name.data,
+        "category": form.category.data or None, "uscc": form.uscc.data,
+        "tier": form.tier.data or None, "status": form.status.data,
+        "joined_on": form.joined_on.data, "left_on": form.left_on.data,
+        "sort_order": form.sort_order.data, "address": form.address.data,
+        "phone": form.phone.data, "grid": form.grid.data, "description": form.description.data,
+    }
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@managers_only
+def create_unit():
+    form = UnitForm()
+    if form.validate_on_submit():
+        response = _commit_or_show(
+            lambda: services.create_unit(_unit_data(form), alliance_id=current_user.alliance_id),
+            form, success=f"已添加成员单位 {form.name.data}",
+            target=lambda unit: url_for("members.view_unit", unit_id=unit.id))
+        if response:
+            return response
+    return render_template("members/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/units/<int:unit_id>")
+@roles_required()
+def view_unit(unit_id: int):
+    unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.role in MANAGERS)
+    return render_template("members/unit.html", page=unit_page(unit),
+                           can_edit=can_edit_unit_records(unit.id) and not unit.is_deleted,
+                           can_manage=current_user.role in MANAGERS,
+                           action_form=VersionOnlyForm(), end_form=EndRoleForm())
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@roles_required()
+def edit_unit(unit_id: int):
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    if not can_edit_unit_records(unit.id):
+        deny(403, "无权修改该单位")
+    is_manager = current_user.role in MANAGERS
+    form = (UnitForm if is_manager else LiaisonUnitForm)(obj=unit)
+    if form.validate_on_submit():
+        if is_manager:
+            data, allowed = _unit_data(form), frozenset(services.UNIT_FIELDS)
+        else:
+            data = {f: getattr(form, f).data for f in services.LIAISON_UNIT_FIELDS}
+            allowed = services.LIAISON_UNIT_FIELDS
+        response = _commit_or_show(
+            lambda: services.update_unit(unit, data, version=form.version.data, allowed_fields=allowed),
+            form, success="已保存", target=url_for("members.view_unit", unit_id=unit.id))
+        if response:
+            return response
+    return render_template("members/unit_form.html", form=form, unit=unit)
+
+
+@bp.route("/units/<int:unit_id>/delete", methods=["POST"])
+@managers_only
+def delete_unit(unit_id: int):
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    form = VersionOnlyForm()
+    return _record_action(lambda: services.delete_unit(unit, version=form.version.data), form,
+                          f"已删除成员单位 {unit.name}（可在“已删除”中恢复）",
+                          url_for("members.list_units"), url_for("members.view_unit", unit_id=unit.id))
+
+
+@bp.route("/units/<int:unit_id>/restore", methods=["POST"])
+@managers_only
+def restore_unit(unit_id: int):
+    unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=True)
+    form = VersionOnlyForm()
+    target = url_for("members.view_unit", unit_id=unit.id)
+    return _record_action(lambda: services.restore_unit(unit, version=form.version.data), form,
+                          f"已恢复成员单位 {unit.name}", target, target)
+
+
+def _record_action(action, form, success: str, target: str, back: str):
+    """Delete/restore buttons: no page of their own, so errors are flashed."""
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except (FieldErrors, StaleRecord, RuleViolation) as exc:
+        db.session.rollback()
+        flash(exc.message if not isinstance(exc, FieldErrors) or not exc.fields
+              else "；".join(m for ms in exc.fields.values() for m in ms), "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target)
+
+
+# --- unit roles ----------------------------------------------------------------------------
+
+def _person_choices(unit: MemberUnit) -> list:
+    """Managers pick anyone in the alliance; a liaison picks among their unit's people."""
+    stmt = people_list_query(current_user, sort="strokes")
+    people = db.session.scalars(stmt.limit(2000)).all()
+    return select_choices([(p.id, f"{p.name}（{p.title}）" if p.title else p.name) for p in people],
+                          "（选择已有人员）")
+
+
+@bp.route("/units/<int:unit_id>/roles/new", methods=["GET", "POST"])
+@roles_required()
+def assign_role(unit_id: int):
+    unit = get_visible_or_404(MemberUnit, unit_id)
+    if not can_edit_unit_records(unit.id):
+        deny(403, "无权修改该单位的职务")
+    form = RoleForm()
+    form.person_id.choices = _person_choices(unit)
+    if form.validate_on_submit():
+        def action():
+            person = _chosen_person(form)
+            services.assign_role(unit, person, {
+                "role": form.role.data, "started_on": form.started_on.data,
+                "title": form.title.data, "note": form.note.data})
+
+        response = _commit_or_show(action, form, success="已任命",
+                                   target=url_for("members.view_unit", unit_id=unit.id))
+        if response:
+            return response
+    return render_template("members/role_form.html", form=form, unit=unit)
+
+
+def _chosen_person(form: RoleForm) -> Person:
+    if form.person_id.data:
+        if form.person_id.data not in {c.value for c in form.person_id.choices}:
+            raise FieldErrors({"person_id": ["请选择列表中的人员"]})
+        return db.session.get(Person, form.person_id.data)
+    if not blank_to_none(form.new_name.data):
+        raise FieldErrors({"person_id": ["请选择已有人员，或填写新增人员的姓名"]})
+    try:
+        return services.create_person({"name": form.new_name.data, "mobile": form.new_mobile.data,
+                                       "title": form.title.data},
+                                      alliance_id=current_user.alliance_id)
+    except FieldErrors as exc:
+        renamed = {"name": "new_name", "mobile": "new_mobile"}
+        raise FieldErrors({renamed.get(k, k): v for k, v in exc.fields.items()})
+
+
+@bp.route("/roles/<int:role_id>/end", methods=["POST"])
+@roles_required()
+def end_role(role_id: int):
+    role = get_visible_or_404(UnitRole, role_id)
+    if not can_edit_unit_records(role.unit_id):
+        deny(403, "无权修改该单位的职务")
+    form = EndRoleForm()
+    back = url_for("members.view_unit", unit_id=role.unit_id)
+    if not form.validate_on_submit():
+        flash("；".join(m for ms in form.errors.values() for m in ms), "danger")
+        return redirect(back)
+    return _record_action(
+        lambda: services.update_role(role, {"ended_on": form.ended_on.data}, version=form.version.data),
+        form, "已结束任职", back, back)
+
+
+@bp.route("/roles/<int:role_id>/delete", methods=["POST"])
+@managers_only
+def delete_role(role_id: int):
+    role = get_visible_or_404(UnitRole, role_id)
+    form = VersionOnlyForm()
+    back = url_for("members.view_unit", unit_id=role.unit_id)
+    return _record_action(lambda: services.delete_role(role, version=form.version.data), form,
+                          "已删除该任职记录（录入错误时使用）", back, back)
+
+
+# --- people --------------------------------------------------------------------------------
+
+@bp.route("/people")
+@roles_required()
+def list_people():
+    sort = request.args.get("sort", "strokes")
+    sort = sort if sort in PEOPLE_SORTS else "strokes"
+    deleted = _deleted_view_requested()
+    page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
+    result = paginate(people_list_query(current_user, q=request.args.get("q"), sort=sort,
+                                        deleted=deleted), page, per_page)
+    return render_template("members/people.html", page=result, sort=sort, sorts=PEOPLE_SORTS,
+                           q=request.args.get("q", ""), deleted=deleted)
+
+
+def _person_data(form: PersonForm) -> dict:
+    return {"name": form.name.data, "mobile": form.mobile.data, "email": form.email.data,
+            "title": form.title.data, "is_party_member": form.is_party_member.data,
+            "notes": form.notes.data}
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@managers_only
+def create_person():
+    form = PersonForm()
+    if form.validate_on_submit():
+        response = _commit_or_show(
+            lambda: services.create_person(_person_data(form), alliance_id=current_user.alliance_id),
+            form, success=f"已添加人员 {form.name.data}", target=url_for("members.list_people"))
+        if response:
+            return response
+    return render_template("members/person_form.html", form=form, person=None)
+
+
+@bp.route("/people/<int:person_id>")
+@roles_required()
+def view_person(person_id: int):
+    person = get_visible_or_404(Person, person_id, include_deleted=current_user.role in MANAGERS)
+    roles = db.session.scalars(
+        db.select(UnitRole).where(UnitRole.person_id == person.id, UnitRole.deleted_at.is_(None))
+        .options(db.selectinload(UnitRole.unit)).order_by(UnitRole.started_on.desc())).all()
+    return render_template("members/person.html", person=person, roles=roles,
+                           can_manage=current_user.role in MANAGERS, action_form=VersionOnlyForm())
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@roles_required()
+def edit_person(person_id: int):
+    person = get_visible_or_404(Person, person_id)
+    if current_user.role not in MANAGERS and not current_user.is_liaison:
+        deny(403, "无权修改人员信息")
+    form = PersonForm(obj=person)
+    if form.validate_on_submit():
+        response = _commit_or_show(
+            lambda: services.update_person(person, _person_data(form), version=form.version.data),
+            form, success="已保存", target=url_for("members.view_person", person_id=person.id))
+        if response:
+            return response
+    return render_template("members/person_form.html", form=form, person=person)
+
+
+@bp.route("/people/<int:person_id>/delete", methods=["POST"])
+@managers_only
+def delete_person(person_id: int):
+    person = get_visible_or_404(Person, person_id)
+    form = VersionOnlyForm()
+    return _record_action(lambda: services.delete_person(person, version=form.version.data), form,
+                          f"已删除人员 {person.name}（可恢复）", url_for("members.list_people"),
+                          url_for("members.view_person", person_id=person.id))
+
+
+@bp.route("/people/<int:person_id>/restore", methods=["POST"])
+@managers_only
+def restore_person(person_id: int):
+    person = get_visible_or_404(Person, person_id, include_deleted=True)
+    form = VersionOnlyForm()
+    target = url_for("members.view_person", person_id=person.id)
+    return _record_action(lambda: services.restore_person(person, version=form.version.data), form,
+                          f"已恢复人员 {person.name}", target, target)

@@ -1,0 +1,148 @@
+"""Error responses: a Chinese page in the UI, ``{"error": {...}}`` under /api/.
+
+Refused accesses (``permissions.deny``) are written to the audit trail here, after the failed
+request's own work has been rolled back.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
+from alliance.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "请求格式不正确",
+    401: "请先登录",
+    403: "您没有权限执行此操作",
+    404: "页面或记录不存在",
+    405: "不支持该请求方法",
+    409: "操作与当前数据冲突",
+    413: "上传的内容过大",
+    415: "不支持的内容类型",
+    422: "提交的内容有误",
+    429: "请求过于频繁，请稍后再试",
+    500: "服务器内部错误，请稍后再试",
+    503: "服务暂时不可用",
+}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large",
+         415: "unsupported_media_type", 422: "invalid", 429: "throttled",
+         500: "server_error", 503: "unavailable"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_json(status: int, message: str | None = None, *, code: str | None = None,
+               fields: dict | None = None, headers: dict | None = None):
+    """The one error shape of the API (API.md)."""
+    body = {"error": {"code": code or CODES.get(status, "error"),
+                      "message": message or MESSAGES.get(status, "请求失败")}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _record_refusal(status: int) -> None:
+    reason = g.pop("access_denied", None)
+    if reason is None:
+        return
+    from alliance.audit.recorder import record_event
+
+    db.session.rollback()
+    record_event("access_denied", summary=f"{status} {request.method} {request.path}：{reason}"[:200])
+    db.session.commit()
+
+
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """webargs/marshmallow nest errors by location and field; the API reports flat field names."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "form", "files", "view_args", "path",
+                                      "headers", "cookies", "querystring"):
+                name = ""
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for k, v in flatten_messages(value, name).items():
+                flat.setdefault(k, []).extend(v)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for index, item in enumerate(messages):
+            for k, v in flatten_messages(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                flat.setdefault(k, []).extend(v)
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def handle_http_exception(error: HTTPException):
+    db.session.rollback()
+    status = error.code or 500
+    _record_refusal(status)
+    if wants_json():
+        headers = {}
+        fields = None
+        message = None
+        data = getattr(error, "data", None) or {}
+        if data.get("messages") or data.get("errors"):
+            fields = flatten_messages(data.get("errors") or data.get("messages"))
+        if data.get("message"):
+            message = data["message"]
+        if data.get("headers"):
+            headers.update(data["headers"])
+        if status == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if status == 422 and not message:
+            message = "提交的内容有误，请检查标出的字段"
+        return error_json(status, message, fields=fields, headers=headers)
+    response = render_template("errors/error.html", status=status,
+                               message=MESSAGES.get(status, error.description)), status
+    if status == 405 and getattr(error, "valid_methods", None):
+        return response[0], status, {"Allow": ", ".join(error.valid_methods)}
+    return response
+
+
+def handle_service_error(error):
+    """Service errors that reach this far come from the API (UI views catch them)."""
+    db.session.rollback()
+    if wants_json():
+        return error_json(error.status_code, error.message, code=error.code,
+                          fields=getattr(error, "fields", None))
+    return render_template("errors/error.html", status=error.status_code,
+                           message=error.message), error.status_code
+
+
+def handle_stale_data(_error):
+    """SQLAlchemy found the row changed between our read and our write."""
+    return handle_service_error(StaleRecord(STALE_MESSAGE))
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error", exc_info=error)
+    db.session.rollback()
+    if wants_json():
+        return error_json(500)
+    return render_template("errors/error.html", status=500, message=MESSAGES[500]), 500
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    for exc in (FieldErrors, StaleRecord, RuleViolation):
+        app.register_error_handler(exc, handle_service_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)
+    if not app.testing:
+        app.register_error_handler(InternalServerError, handle_unexpected)
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,127 @@
+"""Configuration classes, chosen by ``ALLIANCE_CONFIG`` (development, testing, production).
+
+Every setting can be overridden from the environment; nothing secret lives in this folder.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("ALLIANCE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret_key() -> str:
+    """Create a random key once and keep it in ``instance/`` so restarts keep sessions valid."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class DefaultConfig:
+    """Settings shared by every environment."""
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'alliance.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # SQLite waits this long (seconds) for another gunicorn worker's write lock.
+    SQLITE_BUSY_TIMEOUT = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "15"))
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = 9 * 5 * 1024 * 1024 + 1024 * 1024  # nine photos of 5 MB, plus the form
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    PHOTOS_PER_ACTIVITY = 9
+
+    # Sessions live in the database (see alliance/auth/sessions.py).
+    SESSION_COOKIE_NAME = "alliance_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30")))
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Login throttling, counted in the database so it holds across workers.
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (idle-limited) session
+    WTF_I18N_ENABLED = False  # use WTForms' own Chinese messages (Meta.locales), no Babel needed
+
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    API_TITLE = "联盟通 Alliance API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "区域化党建联盟管理系统接口。认证：浏览器会话或 `Authorization: Bearer <token>`。"},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+    SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD")  # None: demo accounts get the documented default
+
+
+class DevelopmentConfig(DefaultConfig):
+    DEBUG = False  # served by gunicorn even in development; use `flask run --debug` for the debugger
+
+
+class TestingConfig(DefaultConfig):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # Tests that exercise CSRF switch it back on; most post forms through the test client.
+    WTF_CSRF_ENABLED = False
+    # Hashing cost is not under test in most tests; the auth tests check scrypt explicitly.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(DefaultConfig):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> type[DefaultConfig]:
+    """Return the config class named by ``name`` or ``ALLIANCE_CONFIG`` (default: development)."""
+    name = name or os.environ.get("ALLIANCE_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"ALLIANCE_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")
+
+
+def resolve_secret_key(config: type[DefaultConfig]) -> str:
+    """SECRET_KEY from the environment; required in production, generated in development."""
+    key = os.environ.get("SECRET_KEY") or getattr(config, "SECRET_KEY", None)
+    if key:
+        return key
+    if config is ProductionConfig:
+        raise RuntimeError("SECRET_KEY must be set in production (ALLIANCE_CONFIG=production)")
+    return _development_secret_key()

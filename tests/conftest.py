@@ -1,0 +1,142 @@
+"""Fixtures: a fresh app and database per test, on SQLite or PostgreSQL (``--db``).
+
+The schema is built once per run with ``flask db upgrade`` (Alembic), never ``create_all``:
+every test therefore also runs on the migrated schema. SQLite tests copy a migrated template
+file; PostgreSQL tests share one migrated throwaway database and truncate it after each test.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests import factories
+from tests.databases import postgres_admin_url, postgres_available
+
+pytest_plugins = ["tests.helpers"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=os.environ.get("ALLIANCE_TEST_DB", "sqlite"),
+                     choices=("sqlite", "postgresql"), help="database backend for the suite")
+
+
+def pytest_report_header(config):
+    return f"alliance test database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    return request.config.getoption("--db")
+
+
+def _upgrade(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from alliance import create_app
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        from alliance.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(backend, tmp_path_factory):
+    """A migrated database: a template file (SQLite) or a throwaway database (PostgreSQL)."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        _upgrade(f"sqlite:///{path}")
+        yield path
+        return
+    if not postgres_available():
+        pytest.exit("PostgreSQL 不可用：127.0.0.1:5432 没有响应（--db=postgresql）", returncode=3)
+    name = f"alliance_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = postgres_admin_url(database=name)
+    _upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend, database_template, tmp_path):
+    if backend == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(database_template, path)
+        yield f"sqlite:///{path}"
+        return
+    yield database_template
+    _truncate_all(database_template)
+
+
+def _truncate_all(url: str) -> None:
+    from alliance.extensions import db
+
+    import alliance.models  # noqa: F401
+
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    from alliance import create_app
+
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    })
+    with app.app_context():
+        yield app
+        from alliance.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    from alliance.extensions import db
+
+    return db
+
+
+@pytest.fixture
+def alliance(app):
+    return factories.make_alliance()
+
+
+@pytest.fixture
+def world(app):
+    """An alliance with two units, a liaison for each, and one account of every other role,
+    plus a second alliance with its own unit and admin (to prove alliances are separate)."""
+    return factories.make_world()
+
+
+@pytest.fixture
+def uploads(app) -> Path:
+    return Path(app.config["UPLOAD_FOLDER"])

@@ -12,6 +12,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from tests import factories
@@ -92,6 +94,27 @@ def _truncate_all(url: str) -> None:
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The test itself holds an app context (to use ``db.session``); Flask would reuse it for the
+    client's requests, sharing ``g`` (the signed-in user!) and the ORM session between requests.
+    Before a request the test's session is committed (its transaction must not hold locks the
+    request needs); afterwards everything it loaded is expired, so it reads what the request did.
+    """
+
+    def open(self, *args, **kwargs):
+        from alliance.extensions import db
+
+        db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     from alliance import create_app
@@ -100,6 +123,7 @@ def app(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         from alliance.extensions import db

@@ -1,6 +1,7 @@
 """Test helpers as fixtures: signing in, API calls with tokens, counting queries."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +15,14 @@ def login(client, user, password: str = PASSWORD):
     response = client.post("/login", data={"username": user.username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def csrf_token(response) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                      r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
 
 
 @pytest.fixture

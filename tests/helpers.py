@@ -17,6 +17,21 @@ def login(client, user, password: str = PASSWORD):
     return response
 
 
+def unit_form_data(unit=None, **overrides) -> dict:
+    """Everything a browser posts from the unit form (empty strings for empty inputs)."""
+    fields = ("name", "short_name", "category", "uscc", "tier", "status", "joined_on", "left_on",
+              "sort_order", "address", "phone", "grid", "description")
+    data = {field: "" for field in fields}
+    data.update(status="active")
+    if unit is not None:
+        for field in fields:
+            value = getattr(unit, field)
+            data[field] = "" if value is None else str(value)
+        data["version"] = str(unit.version)
+    data.update({k: str(v) for k, v in overrides.items()})
+    return data
+
+
 def csrf_token(response) -> str:
     """The CSRF token of the first form on a page."""
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'

@@ -156,7 +156,8 @@ def create_user(data: dict, *, alliance_id: int) -> User:
     """Create an account in ``alliance_id`` from raw data (form, CLI)."""
     cleaned = validate_account(data, alliance_id=alliance_id)
     password = cleaned.pop("password")
-    user = User(alliance_id=alliance_id, is_active=True, **cleaned)
+    cleaned.setdefault("is_active", True)
+    user = User(alliance_id=alliance_id, **cleaned)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -109,7 +109,9 @@ def create_account():
     form = _account_form()
     if form.validate_on_submit():
         try:
-            user = create_user(_form_data(form), alliance_id=current_user.alliance_id)
+            data = _form_data(form)
+            data.pop("is_active")  # a new account starts active; the checkbox is on the edit page
+            user = create_user(data, alliance_id=current_user.alliance_id)
         except FieldErrors as exc:
             db.session.rollback()
             show_field_errors(form, exc)

@@ -11,6 +11,8 @@ from flask import Flask, g, jsonify, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from flask_wtf.csrf import CSRFError
+
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
 from alliance.extensions import db
 
@@ -88,9 +90,14 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+CSRF_MESSAGE = "页面已过期或来源不明，请刷新页面后重新提交"
+
+
 def handle_http_exception(error: HTTPException):
     db.session.rollback()
     status = error.code or 500
+    if isinstance(error, CSRFError):
+        return _csrf_refused()
     _record_refusal(status)
     if wants_json():
         headers = {}
@@ -113,6 +120,12 @@ def handle_http_exception(error: HTTPException):
     if status == 405 and getattr(error, "valid_methods", None):
         return response[0], status, {"Allow": ", ".join(error.valid_methods)}
     return response
+
+
+def _csrf_refused():
+    if wants_json():
+        return error_json(400, CSRF_MESSAGE + "（请在 X-CSRFToken 头中提供令牌，或使用接口令牌）", code="csrf")
+    return render_template("errors/error.html", status=400, message=CSRF_MESSAGE), 400
 
 
 def handle_service_error(error):

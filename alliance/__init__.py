@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     _trust_proxies(app)
 
     from alliance import web
+    from alliance.core import scheduler
     from alliance.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -44,6 +45,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     app.session_interface = DatabaseSessionInterface()
     web.init_app(app)
     _register_areas(app)
+    scheduler.init_app(app)
     return app
 
 

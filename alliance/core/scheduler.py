@@ -1,0 +1,60 @@
+"""Scheduled jobs (APScheduler). Areas list their jobs as ``JOBS = {name: (function, interval)}``.
+
+App processes keep no state, so jobs must be safe to run twice at once: with several gunicorn
+workers, either set SCHEDULER_ENABLED=1 for one process only, or leave it off and let cron run
+``flask jobs run``.
+"""
+from __future__ import annotations
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+from alliance.extensions import db
+
+
+def all_jobs() -> dict:
+    from alliance.auth.jobs import JOBS as AUTH_JOBS
+
+    return {**AUTH_JOBS}
+
+
+def _in_app_context(app: Flask, function):
+    def run():
+        with app.app_context():
+            try:
+                function()
+            finally:
+                db.session.remove()
+
+    return run
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(jobs)
+    if not app.config.get("SCHEDULER_ENABLED"):
+        return
+    scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
+    for name, (function, interval) in all_jobs().items():
+        scheduler.add_job(_in_app_context(app, function), "interval", seconds=interval.total_seconds(),
+                          id=name, coalesce=True, max_instances=1)
+    scheduler.start()
+    app.extensions["scheduler"] = scheduler
+
+
+@click.group(help="定时任务 / scheduled jobs")
+def jobs():
+    pass
+
+
+@jobs.command("run")
+@click.argument("names", nargs=-1)
+def run_jobs(names):
+    """Run the named jobs (all if none) once, now."""
+    selected = all_jobs()
+    unknown = set(names) - set(selected)
+    if unknown:
+        raise click.ClickException(f"没有这些任务：{', '.join(sorted(unknown))}")
+    for name, (function, _interval) in selected.items():
+        if not names or name in names:
+            click.echo(f"{name}: {function()}")

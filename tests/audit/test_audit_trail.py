@@ -104,3 +104,11 @@ def test_staff_browse_and_filter_the_trail(world, sign_in, api_as):
     assert body["total"] == 2 and {i["summary"] for i in body["items"]} == {world.unit_a.name, world.unit_b.name}
     assert api_as(world.organizer).get("/api/v1/audit").status_code == 403
     assert sign_in(world.organizer).get("/audit").status_code == 403
+
+
+def test_history_reads_in_chinese(world, sign_in):
+    client = sign_in(world.staff)
+    unit = world.unit_b
+    client.post(f"/units/{unit.id}/edit", data=unit_form_data(unit, tier="executive", short_name="建行"))
+    page = client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert "层级：空 → 常务理事单位" in page and "简称：空 → 建行" in page

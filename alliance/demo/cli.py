@@ -10,8 +10,21 @@ def demo():
 
 @demo.command("load")
 def load_command():
-    """Load the demo alliance (idempotent)."""
-    from alliance.demo.loader import load_demo
+    """Load the demo alliance (idempotent) and print the demo accounts."""
+    from sqlalchemy.exc import IntegrityError
 
-    for line in load_demo():
+    from alliance.core.errors import FieldErrors
+    from alliance.demo.loader import DemoLoadError, load_demo
+
+    try:
+        lines = load_demo()
+    except DemoLoadError as exc:
+        raise click.ClickException(str(exc))
+    except FieldErrors as exc:  # a rule of the register refused the demo data: nothing was saved
+        detail = "；".join(f"{field}: {'、'.join(messages)}" for field, messages in exc.fields.items())
+        raise click.ClickException(f"演示数据未载入（已回滚）：{exc.message}（{detail}）")
+    except IntegrityError:  # another `flask demo load` got there first
+        raise click.ClickException("演示数据未载入（已回滚）：与数据库中已有的记录冲突，"
+                                   "可能另一个进程正在载入；请稍后再运行一次")
+    for line in lines:
         click.echo(line)

@@ -42,4 +42,7 @@ def _configure_sqlite(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # SQLite plans without statistics until ANALYZE has run; this (as SQLite's docs advise
+        # for new connections) gathers them when they are missing or stale, cheaply.
+        cursor.execute("PRAGMA optimize=0x10002")
         cursor.close()

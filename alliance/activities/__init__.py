@@ -7,6 +7,8 @@ bp = Blueprint("activities", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from alliance.activities import views  # noqa: F401
+    from alliance.activities import api as activities_api, views  # noqa: F401
+    from alliance.api import api
 
     app.register_blueprint(bp)
+    api.register_blueprint(activities_api.blp)

@@ -53,6 +53,9 @@ class Activity(AllianceRecord, db.Model):
     def kind_label(self) -> str:
         return ACTIVITY_KINDS.label(self.kind)
 
+    def __str__(self) -> str:
+        return f"{self.title}（{self.occurred_on.isoformat() if self.occurred_on else ''}）"
+
 
 class ActivityPhoto(AllianceRecord, db.Model):
     """A photo of an activity; the file sits in the uploads folder under ``stored_name``."""
@@ -70,6 +73,9 @@ class ActivityPhoto(AllianceRecord, db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     activity: Mapped[Activity] = relationship()
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @classmethod
     def visible_to_unit(cls, unit_id: int):

@@ -1,25 +1,240 @@
-"""Pages of the activity log (to be completed)."""
+"""Pages of the activity log. Thin: parse the form, call a service, commit, redirect or render."""
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date
 
-from alliance.activities import bp
-from alliance.core.permissions import roles_required
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from alliance.activities import bp, services
+from alliance.activities.forms import ActivityForm, NewActivityForm, VersionOnlyForm
+from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
+from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_list_query
+from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
+from alliance.core.forms import select_choices, show_field_errors
+from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.permissions import (can_edit_unit_records, can_manage, deny, get_visible_or_404,
+                                       roles_required)
+from alliance.extensions import db
+from alliance.members.queries import unit_choices
+
+EDITORS = (*MANAGERS, LIAISON)  # organizers read everything and write nothing
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name) or "")
+    except ValueError:
+        return None  # a hand-edited URL: ignore the filter rather than fail
+
+
+def _save(action, form, *, success: str, target) -> object | None:
+    """Run a service call; on success commit and redirect to ``target(result)``, else put the
+    errors on the form (the rollback also removes any photo files written) and return None."""
+    try:
+        result = action()
+        db.session.commit()
+    except FieldErrors as exc:
+        db.session.rollback()
+        show_field_errors(form, exc)
+    except (StaleRecord, StaleDataError):
+        db.session.rollback()
+        form.form_errors.append(STALE_MESSAGE)
+    except RuleViolation as exc:
+        db.session.rollback()
+        form.form_errors.append(exc.message)
+    else:
+        flash(success, "success")
+        return redirect(target(result))
+    return None
+
+
+def _button_action(action, success: str, target: str, back: str):
+    """Delete/restore buttons have no page of their own: errors are flashed."""
+    if not VersionOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+        db.session.commit()
+    except (StaleRecord, StaleDataError):
+        db.session.rollback()
+        flash(STALE_MESSAGE, "danger")
+        return redirect(back)
+    except FieldErrors as exc:
+        db.session.rollback()
+        flash("；".join(m for ms in exc.fields.values() for m in ms) or exc.message, "danger")
+        return redirect(back)
+    except RuleViolation as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(back)
+    flash(success, "success")
+    return redirect(target)
+
+
+def editable_activity(activity_id: int) -> Activity:
+    """A live activity the user may change: 404 outside a liaison's unit, 403 for readers."""
+    activity = get_visible_or_404(Activity, activity_id)
+    if not can_edit_unit_records(activity.unit_id):
+        deny(403, "无权修改该活动")
+    return activity
+
+
+# --- list and detail -----------------------------------------------------------------------
 
 @bp.route("/activities")
 @roles_required()
 def list_activities():
-    return render_template("activities/list.html")
-
-
-@bp.route("/activities/new", methods=["GET", "POST"])
-@roles_required()
-def create_activity():
-    return render_template("activities/list.html")
+    sort = request.args.get("sort", "recent")
+    kind = request.args.get("kind") or None
+    filters = ActivityFilters(
+        unit_id=request.args.get("unit_id", type=int) if current_user.reads_all_units else None,
+        kind=kind if kind in ACTIVITY_KINDS else None,
+        date_from=_date_arg("date_from"), date_to=_date_arg("date_to"),
+        q=(request.args.get("q") or "").strip()[:100] or None,
+        sort=sort if sort in ACTIVITY_SORTS else "recent",
+        deleted=request.args.get("deleted") == "1" and can_manage(),
+    )
+    page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
+    result = paginate(activity_list_query(current_user, filters), page, per_page)
+    units = unit_choices(current_user.alliance_id) if current_user.reads_all_units else []
+    return render_template("activities/list.html", page=result, filters=filters, units=units,
+                           kinds=ACTIVITY_KINDS, sorts=ACTIVITY_SORTS,
+                           can_create=current_user.role in EDITORS)
 
 
 @bp.route("/activities/<int:activity_id>")
 @roles_required()
 def view_activity(activity_id: int):
-    return render_template("activities/list.html")
+    activity = get_visible_or_404(Activity, activity_id, include_deleted=can_manage(),
+                                  options=[db.selectinload(Activity.photos),
+                                           db.selectinload(Activity.unit)])
+    can_edit = not activity.is_deleted and can_edit_unit_records(activity.unit_id)
+    return render_template("activities/detail.html", activity=activity, can_edit=can_edit,
+                           can_manage=can_manage(), action_form=VersionOnlyForm())
+
+
+# --- create and edit -----------------------------------------------------------------------
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def create_activity():
+    if current_user.role == LIAISON:
+        # No unit field at all: whatever unit_id a liaison sends is never read.
+        form = ActivityForm()
+        unit = current_user.unit
+    else:
+        form = NewActivityForm()
+        form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "请选择成员单位")
+        if request.method == "GET":
+            form.unit_id.data = request.args.get("unit_id", type=int)
+        unit = None
+    if request.method == "GET":
+        form.occurred_on.data = services.local_today()
+    if form.validate_on_submit():
+        def action():
+            unit_id = form.unit_id.data if isinstance(form, NewActivityForm) else None
+            chosen = services.unit_for_new_activity(current_user, unit_id)
+            return services.create_activity(form.activity_data(), unit=chosen,
+                                            photos=form.uploaded_photos())
+
+        response = _save(action, form, success=f"已记录共建活动“{form.title.data.strip()}”",
+                         target=lambda a: url_for("activities.view_activity", activity_id=a.id))
+        if response:
+            return response
+    return _form_page(form, None, unit)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_activity(activity_id: int):
+    activity = editable_activity(activity_id)
+    form = ActivityForm(obj=activity)
+    if form.validate_on_submit():
+        response = _save(
+            lambda: services.update_activity(activity, form.activity_data(),
+                                             version=form.version.data,
+                                             photos=form.uploaded_photos()),
+            form, success="已保存",
+            target=lambda a: url_for("activities.view_activity", activity_id=a.id))
+        if response:
+            return response
+        # The rollback expired the record; what the page shows is what is stored.
+    return _form_page(form, activity, activity.unit)
+
+
+def _form_page(form, activity: Activity | None, unit):
+    existing = len(activity.photos) if activity else 0
+    return render_template("activities/form.html", form=form, activity=activity, unit=unit,
+                           photos_left=max(0, services.photos_per_activity() - existing),
+                           photo_limit=services.format_size(services.photo_limit_bytes()),
+                           today_iso=services.local_today().isoformat())
+
+
+@bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
+@roles_required(*EDITORS)
+def delete_activity(activity_id: int):
+    activity = editable_activity(activity_id)
+    version = VersionOnlyForm().version.data
+    if can_manage():
+        target, how_back = url_for("activities.list_activities"), "可在“已删除”中恢复"
+    else:  # only staff restore; the liaison goes back to their unit's page
+        target, how_back = url_for("members.view_unit", unit_id=activity.unit_id), "如需恢复请联系党群办"
+    return _button_action(lambda: services.delete_activity(activity, version=version),
+                          f"已删除活动“{activity.title}”（{how_back}）",
+                          target, url_for("activities.view_activity", activity_id=activity.id))
+
+
+@bp.route("/activities/<int:activity_id>/restore", methods=["POST"])
+@roles_required(*MANAGERS)
+def restore_activity(activity_id: int):
+    activity = get_visible_or_404(Activity, activity_id, include_deleted=True)
+    version = VersionOnlyForm().version.data
+    target = url_for("activities.view_activity", activity_id=activity.id)
+    return _button_action(lambda: services.restore_activity(activity, version=version),
+                          f"已恢复活动“{activity.title}”", target, target)
+
+
+# --- photos --------------------------------------------------------------------------------
+
+def live_photo(activity: Activity, photo_id: int) -> ActivityPhoto:
+    photo = db.session.scalar(select(ActivityPhoto).where(
+        ActivityPhoto.id == photo_id, ActivityPhoto.activity_id == activity.id,
+        ActivityPhoto.deleted_at.is_(None)))
+    if photo is None:
+        abort(404)
+    return photo
+
+
+def send_photo(photo: ActivityPhoto, *, thumbnail: bool):
+    """The file itself, for whoever may see the activity. The thumbnail falls back to the
+    photo for files stored without one."""
+    folder = services.photo_folder()
+    name, mimetype = photo.stored_name, photo.content_type
+    if thumbnail and (folder / services.thumbnail_name(name)).is_file():
+        name, mimetype = services.thumbnail_name(name), "image/jpeg"
+    response = send_from_directory(folder, name, mimetype=mimetype,
+                                   download_name=photo.original_name)  # inline, with its name
+    response.cache_control.private = True  # never kept by a shared proxy
+    return response
+
+
+@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>")
+@roles_required()
+def photo(activity_id: int, photo_id: int):
+    activity = get_visible_or_404(Activity, activity_id, include_deleted=can_manage())
+    return send_photo(live_photo(activity, photo_id), thumbnail=request.args.get("thumb") == "1")
+
+
+@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@roles_required(*EDITORS)
+def delete_photo(activity_id: int, photo_id: int):
+    activity = editable_activity(activity_id)
+    photo = live_photo(activity, photo_id)
+    back = url_for("activities.view_activity", activity_id=activity.id)
+    version = VersionOnlyForm().version.data
+    return _button_action(lambda: services.remove_photo(photo, version=version),
+                          f"已删除照片“{photo.original_name}”", back, back)

@@ -4,11 +4,98 @@ Each area registers its own smorest blueprint (``alliance/<area>/api.py``) on ``
 """
 from __future__ import annotations
 
-from flask import Flask, request
+import http
+
+from apispec import BasePlugin
+from flask import Flask, g, request
 from flask_login import current_user
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.routing import IntegerConverter
 
 from alliance.api.schemas import ErrorSchema
+
+# Record ids are INTEGER columns; a bigger number in a path can name no record (and SQLite
+# cannot even bind one above 2**63), so it does not match the route: a 404, not a 500.
+MAX_RECORD_ID = 2**31 - 1
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` limited to what an INTEGER column holds (documented as ``maximum``)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_RECORD_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+# The error responses an operation may give, documented with the {"error": ...} schema
+# (flask-smorest's lazily registered component responses, named after the status).
+ERROR_RESPONSES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT",
+                   422: "UNPROCESSABLE_ENTITY", 429: "TOO_MANY_REQUESTS"}
+ERROR_DESCRIPTIONS = {
+    400: "请求格式不正确（如请求体不是有效的 JSON，或会话调用缺少 CSRF 令牌）",
+    401: "未登录：缺少、无效或已停用的接口令牌",
+    403: "无权执行此操作",
+    404: "记录不存在，或不在本账号的可见范围内",
+    405: "不支持该请求方法（Allow 头列出可用的方法）",
+    409: "冲突：version 已过期（未做任何修改，请重新读取）、与已有记录重复（fields 标出字段），或违反业务规则",
+    422: "提交的内容有误：fields 按字段名给出中文说明",
+    429: "请求过于频繁（如多次使用无效令牌），请稍后再试",
+    503: "服务暂时不可用",
+}
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
+def api_errors(*statuses: int):
+    """Document extra error statuses of a view that ``ErrorResponsesPlugin`` cannot infer,
+    e.g. ``@api_errors(409)`` on a GET that can conflict. Put it under ``@blp.route``."""
+    unknown = set(statuses) - set(ERROR_RESPONSES)
+    if unknown:
+        raise ValueError(f"no documented error response for {sorted(unknown)}")
+
+    def decorator(view):
+        view.api_errors = frozenset(getattr(view, "api_errors", ())) | frozenset(statuses)
+        return view
+
+    return decorator
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """Add the error responses each operation can give to the OpenAPI document:
+
+    - 401 (and 429, a throttled bad token) unless the operation is public (``security: []``);
+    - 403 when the view admits only some roles (``roles_required``) or writes (a liaison may
+      write only their own unit's records);
+    - 404 when the path names a record; 409 on every write (stale ``version``, duplicate, or a
+      rule such as "still holds a role"); 422 when it takes arguments (flask-smorest adds it).
+    """
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        self.app = app
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        rule = kwargs.get("rule")
+        view = self.app.view_functions.get(rule.endpoint) if rule is not None else None
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            statuses = set(getattr(view, "api_errors", ()))
+            if operation.get("security") != []:
+                statuses |= {401, 429}
+                allowed = getattr(view, "allowed_roles", None)
+                if method in WRITE_METHODS or (allowed is not None and allowed != _all_roles()):
+                    statuses.add(403)
+            if rule is not None and rule.arguments:
+                statuses.add(404)
+            if method in WRITE_METHODS:
+                statuses.add(409)
+            for status in sorted(statuses):
+                responses.setdefault(status, ERROR_RESPONSES[status])
+
+
+def _all_roles() -> frozenset:
+    from alliance.auth.roles import ALL_ROLES
+
+    return ALL_ROLES
 
 
 class AllianceApi(Api):
@@ -16,6 +103,23 @@ class AllianceApi(Api):
     the whole app (so 404s of unknown API paths get the same shape)."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def _register_responses(self):
+        """flask-smorest's component responses (one per status, plus DEFAULT_ERROR), described
+        in Chinese for the statuses this API gives."""
+        for status in http.HTTPStatus:
+            response = {"description": ERROR_DESCRIPTIONS.get(status, status.phrase)}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "其他错误（同样是 {\"error\": {...}} 格式）", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        plugins = [*(extra_plugins or ()), ErrorResponsesPlugin(self._app)]
+        super()._init_spec(extra_plugins=plugins, **kwargs)
 
     def _register_error_handlers(self):
         pass  # alliance.web.errors handles every HTTPException, API or not
@@ -28,6 +132,9 @@ def init_app(app: Flask) -> None:
     from alliance.api import docs, health
     from alliance.extensions import csrf
 
+    # Before any area registers its routes, so every ``<int:...>`` of the API (and of the
+    # pages registered after this) is bounded.
+    app.url_map.converters["int"] = RecordIdConverter
     api.init_app(app)
     api.register_blueprint(health.blp)
     docs.init_app(app)
@@ -35,10 +142,11 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def protect_session_writes():
         """Bearer-token calls carry no ambient credential and skip CSRF; calls that ride on the
-        browser session must send the CSRF token (X-CSRFToken), like any form."""
+        browser session must send the CSRF token (X-CSRFToken), like any form. A session user
+        is loaded before any token is looked at, so an Authorization header alone (even a
+        junk one) does not waive the check: only a user who came by token (``g.token_auth``)."""
         if (request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS")
-                and not request.headers.get("Authorization")
-                and current_user.is_authenticated):
+                and current_user.is_authenticated and not g.get("token_auth")):
             csrf.protect()
 
 

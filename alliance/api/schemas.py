@@ -1,8 +1,15 @@
 """Marshmallow fields and schemas with Chinese messages, shared by every area's API."""
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from marshmallow import validate
+
+# What an INTEGER column holds; a bigger number can only be a mistake (and SQLite cannot bind
+# one above 2**63: a 500 instead of a 422).
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 # Messages every field may raise, in Chinese. Marshmallow merges ``default_error_messages``
 # along the class hierarchy, so listing this class first overrides the English defaults.
@@ -17,23 +24,69 @@ class _Zh:
 
 
 class Str(_Zh, ma.fields.String):
-    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本"}
+    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
+                              "control": "含有不允许的字符"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:  # PostgreSQL refuses NUL in text, even in a search term
+            raise self.make_error("control")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800"
+            raise self.make_error("invalid_utf8") from None
+        return text
 
 
 class Int(_Zh, ma.fields.Integer):
     default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
 
-    def __init__(self, *, strict: bool = True, **kwargs):
-        # strict: a JSON 2.5 is an error, not silently 2 (query strings pass strict=False)
-        super().__init__(strict=strict, **kwargs)
+    def __init__(self, *, strict: bool = True, validate=None, **kwargs):
+        # strict: a JSON 2.5 (or true) is an error, not silently 2 (query strings: strict=False).
+        # Without a range of its own, the number must fit an INTEGER column.
+        if validate is None and not kwargs.get("dump_only"):
+            validate = int_range(INT_MIN, INT_MAX, error="数值超出范围")
+        super().__init__(strict=strict, validate=validate, **kwargs)
 
 
 class Bool(_Zh, ma.fields.Boolean):
+    """In a JSON body, ``true``/``false`` only (not 0, 1 or "yes": the document says boolean);
+    in a query string or form (always text) the words ``true``/``false``. ``strict=False``
+    accepts the words in JSON too."""
+
     default_error_messages = {"invalid": "应为 true 或 false"}
+    WORDS = {"true": True, "True": True, "false": False, "False": False}
+
+    def __init__(self, *, strict: bool = True, **kwargs):
+        self.strict = strict
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):  # before the words: 0 == False and 1 == True in Python
+            return value
+        if isinstance(value, str) and (not self.strict or _is_text_location(data)):
+            if value in self.WORDS:
+                return self.WORDS[value]
+        raise self.make_error("invalid", input=value)
+
+
+def _is_text_location(data) -> bool:
+    """webargs hands query strings and forms over as a MultiDictProxy, JSON as a dict."""
+    from webargs.multidictproxy import MultiDictProxy
+
+    return isinstance(data, MultiDictProxy)
 
 
 class Date(_Zh, ma.fields.Date):
+    """``YYYY-MM-DD`` exactly (Python would also take ``20200101``, which OpenAPI's ``date``
+    format does not allow)."""
+
     default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not ISO_DATE.match(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class DateTime(_Zh, ma.fields.DateTime):
@@ -63,8 +116,8 @@ def one_of(codes) -> validate.OneOf:
     return validate.OneOf(list(codes), error="不是有效选项，可选：{choices}")
 
 
-def int_range(low: int, high: int) -> validate.Range:
-    return validate.Range(min=low, max=high, error=f"应为{low}至{high}之间的整数")
+def int_range(low: int, high: int, error: str | None = None) -> validate.Range:
+    return validate.Range(min=low, max=high, error=error or f"应为{low}至{high}之间的整数")
 
 
 class BaseSchema(ma.Schema):
@@ -95,7 +148,8 @@ class OptionalVersionArgs(BaseSchema):
 
 class PagingArgs(BaseSchema):
     page = Int(strict=False, load_default=1, validate=int_range(1, 1_000_000))
-    per_page = Int(strict=False, load_default=50, validate=int_range(1, 200))
+    per_page = Int(strict=False, load_default=50, validate=int_range(1, 200),
+                   metadata={"description": "每页条数，最多200；超过时 422（不会悄悄截断）"})
 
 
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:

@@ -67,6 +67,54 @@ def _record_refusal(status: int) -> None:
     db.session.commit()
 
 
+# English messages webargs and plain marshmallow fields produce themselves (our own fields in
+# alliance.api.schemas speak Chinese); the API answers in Chinese whatever produced them.
+ENGLISH_MESSAGES = {
+    "Invalid JSON body.": "请求体不是有效的 JSON",
+    "Missing data for required field.": "此项为必填",
+    "Unknown field.": "未知字段",
+    "Field may not be null.": "此项不能为空",
+    "Invalid input type.": "请求体应为 JSON 对象",
+    "Invalid value.": "输入无效",
+    "Invalid input.": "输入无效",
+    "Not a valid integer.": "应为整数",
+    "Not a valid number.": "应为数字",
+    "Not a valid string.": "应为文本",
+    "Not a valid boolean.": "应为 true 或 false",
+    "Not a valid date.": "日期格式应为 YYYY-MM-DD",
+    "Not a valid datetime.": "时间格式应为 ISO 8601",
+    "Not a valid time.": "时间格式不正确",
+    "Not a valid email address.": "电子邮箱格式不正确",
+    "Not a valid URL.": "网址格式不正确",
+    "Not a valid UUID.": "格式不正确",
+    "Not a valid list.": "应为列表",
+    "Not a valid tuple.": "应为列表",
+    "Not a valid mapping type.": "应为对象",
+    "Number too large.": "数值过大",
+}
+ENGLISH_PREFIXES = (
+    ("Must be one of", "不是有效选项"),
+    ("Must be greater", "数值超出范围"),
+    ("Must be less", "数值超出范围"),
+    ("Length must be", "长度不符合要求"),
+    ("Shorter than", "内容过短"),
+    ("Longer than", "内容过长"),
+    ("String does not match", "格式不正确"),
+)
+
+
+def chinese_message(message: str) -> str:
+    """The Chinese for a validation message; any other English one becomes a general one."""
+    if message in ENGLISH_MESSAGES:
+        return ENGLISH_MESSAGES[message]
+    if any("\u4e00" <= ch <= "\u9fff" for ch in message):
+        return message
+    for prefix, chinese in ENGLISH_PREFIXES:
+        if message.startswith(prefix):
+            return chinese
+    return "输入无效"
+
+
 def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
     """webargs/marshmallow nest errors by location and field; the API reports flat field names."""
     flat: dict[str, list[str]] = {}
@@ -105,7 +153,10 @@ def handle_http_exception(error: HTTPException):
         message = None
         data = getattr(error, "data", None) or {}
         if data.get("messages") or data.get("errors"):
-            fields = flatten_messages(data.get("errors") or data.get("messages"))
+            fields = {name: [chinese_message(m) for m in texts] for name, texts in
+                      flatten_messages(data.get("errors") or data.get("messages")).items()}
+            if status == 400 and fields.get("_schema") == ["请求体不是有效的 JSON"]:
+                message = "请求体不是有效的 JSON"
         if data.get("message"):
             message = data["message"]
         if data.get("headers"):

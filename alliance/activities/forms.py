@@ -52,8 +52,3 @@ class NewActivityForm(ActivityForm):
 
     unit_id = SelectField("成员单位", coerce=lambda v: int(v) if v else None, validate_choice=False)
 
-
-class VersionOnlyForm(VersionedForm):
-    """Delete and restore buttons: CSRF token plus the version read."""
-
-    submit = SubmitField("确认")

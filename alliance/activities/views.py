@@ -1,20 +1,17 @@
 """Pages of the activity log. Thin: parse the form, call a service, commit, redirect or render."""
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from alliance.activities import bp, services
-from alliance.activities.forms import ActivityForm, NewActivityForm, VersionOnlyForm
+from alliance.activities.forms import ActivityForm, NewActivityForm
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_list_query
 from alliance.auth.roles import LIAISON, MANAGERS
-from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
-from alliance.core.forms import select_choices, show_field_errors
+from alliance.core.forms import VersionOnlyForm, select_choices
+from alliance.core.views import button_action, date_arg, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import (can_edit_unit_records, can_manage, deny, get_visible_or_404,
                                        roles_required)
@@ -22,57 +19,6 @@ from alliance.extensions import db
 from alliance.members.queries import unit_choices
 
 EDITORS = (*MANAGERS, LIAISON)  # organizers read everything and write nothing
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name) or "")
-    except ValueError:
-        return None  # a hand-edited URL: ignore the filter rather than fail
-
-
-def _save(action, form, *, success: str, target) -> object | None:
-    """Run a service call; on success commit and redirect to ``target(result)``, else put the
-    errors on the form (the rollback also removes any photo files written) and return None."""
-    try:
-        result = action()
-        db.session.commit()
-    except FieldErrors as exc:
-        db.session.rollback()
-        show_field_errors(form, exc)
-    except (StaleRecord, StaleDataError):
-        db.session.rollback()
-        form.form_errors.append(STALE_MESSAGE)
-    except RuleViolation as exc:
-        db.session.rollback()
-        form.form_errors.append(exc.message)
-    else:
-        flash(success, "success")
-        return redirect(target(result))
-    return None
-
-
-def _button_action(action, success: str, target: str, back: str):
-    """Delete/restore buttons have no page of their own: errors are flashed."""
-    if not VersionOnlyForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-        db.session.commit()
-    except (StaleRecord, StaleDataError):
-        db.session.rollback()
-        flash(STALE_MESSAGE, "danger")
-        return redirect(back)
-    except FieldErrors as exc:
-        db.session.rollback()
-        flash("；".join(m for ms in exc.fields.values() for m in ms) or exc.message, "danger")
-        return redirect(back)
-    except RuleViolation as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(back)
-    flash(success, "success")
-    return redirect(target)
 
 
 def editable_activity(activity_id: int) -> Activity:
@@ -93,7 +39,7 @@ def list_activities():
     filters = ActivityFilters(
         unit_id=request.args.get("unit_id", type=int) if current_user.reads_all_units else None,
         kind=kind if kind in ACTIVITY_KINDS else None,
-        date_from=_date_arg("date_from"), date_to=_date_arg("date_to"),
+        date_from=date_arg("date_from"), date_to=date_arg("date_to"),
         q=(request.args.get("q") or "").strip()[:100] or None,
         sort=sort if sort in ACTIVITY_SORTS else "recent",
         deleted=request.args.get("deleted") == "1" and can_manage(),
@@ -141,7 +87,7 @@ def create_activity():
             return services.create_activity(form.activity_data(), unit=chosen,
                                             photos=form.uploaded_photos())
 
-        response = _save(action, form, success=f"已记录共建活动“{form.title.data.strip()}”",
+        response = save_or_show(action, form, success=f"已记录共建活动“{form.title.data.strip()}”",
                          target=lambda a: url_for("activities.view_activity", activity_id=a.id))
         if response:
             return response
@@ -154,7 +100,7 @@ def edit_activity(activity_id: int):
     activity = editable_activity(activity_id)
     form = ActivityForm(obj=activity)
     if form.validate_on_submit():
-        response = _save(
+        response = save_or_show(
             lambda: services.update_activity(activity, form.activity_data(),
                                              version=form.version.data,
                                              photos=form.uploaded_photos()),
@@ -178,24 +124,24 @@ def _form_page(form, activity: Activity | None, unit):
 @roles_required(*EDITORS)
 def delete_activity(activity_id: int):
     activity = editable_activity(activity_id)
-    version = VersionOnlyForm().version.data
+    form = VersionOnlyForm()
     if can_manage():
         target, how_back = url_for("activities.list_activities"), "可在“已删除”中恢复"
     else:  # only staff restore; the liaison goes back to their unit's page
         target, how_back = url_for("members.view_unit", unit_id=activity.unit_id), "如需恢复请联系党群办"
-    return _button_action(lambda: services.delete_activity(activity, version=version),
-                          f"已删除活动“{activity.title}”（{how_back}）",
-                          target, url_for("activities.view_activity", activity_id=activity.id))
+    return button_action(lambda: services.delete_activity(activity, version=form.version.data), form,
+                         success=f"已删除活动“{activity.title}”（{how_back}）", target=target,
+                         back=url_for("activities.view_activity", activity_id=activity.id))
 
 
 @bp.route("/activities/<int:activity_id>/restore", methods=["POST"])
 @roles_required(*MANAGERS)
 def restore_activity(activity_id: int):
     activity = get_visible_or_404(Activity, activity_id, include_deleted=True)
-    version = VersionOnlyForm().version.data
+    form = VersionOnlyForm()
     target = url_for("activities.view_activity", activity_id=activity.id)
-    return _button_action(lambda: services.restore_activity(activity, version=version),
-                          f"已恢复活动“{activity.title}”", target, target)
+    return button_action(lambda: services.restore_activity(activity, version=form.version.data), form,
+                         success=f"已恢复活动“{activity.title}”", target=target, back=target)
 
 
 # --- photos --------------------------------------------------------------------------------
@@ -235,6 +181,6 @@ def delete_photo(activity_id: int, photo_id: int):
     activity = editable_activity(activity_id)
     photo = live_photo(activity, photo_id)
     back = url_for("activities.view_activity", activity_id=activity.id)
-    version = VersionOnlyForm().version.data
-    return _button_action(lambda: services.remove_photo(photo, version=version),
-                          f"已删除照片“{photo.original_name}”", back, back)
+    form = VersionOnlyForm()
+    return button_action(lambda: services.remove_photo(photo, version=form.version.data), form,
+                         success=f"已删除照片“{photo.original_name}”", target=back, back=back)

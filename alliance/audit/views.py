@@ -1,8 +1,6 @@
 """The audit trail page (staff and admins)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 from flask_login import current_user
 
@@ -11,13 +9,7 @@ from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.queries import RECORD_TYPES, AuditFilters, audit_query
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import managers_only
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+from alliance.core.views import date_arg
 
 
 def _int_arg(name: str) -> int | None:
@@ -37,8 +29,8 @@ def list_entries():
         record_type=record_type if record_type in RECORD_TYPES else None,
         record_id=_int_arg("record_id"),
         actor=(request.args.get("actor") or "")[:50] or None,
-        date_from=_date_arg("date_from"),
-        date_to=_date_arg("date_to"),
+        date_from=date_arg("date_from"),
+        date_to=date_arg("date_to"),
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
     result = paginate(audit_query(current_user.alliance_id, filters), page, per_page)

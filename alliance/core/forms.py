@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import Optional
@@ -19,6 +19,12 @@ class VersionedForm(BaseForm):
     """An edit form carries the version it was read at, for optimistic locking."""
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class VersionOnlyForm(VersionedForm):
+    """Delete and restore buttons: the CSRF token plus the version that was read."""
+
+    submit = SubmitField("确认")
 
 
 def show_field_errors(form: FlaskForm, error: FieldErrors) -> None:

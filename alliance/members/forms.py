@@ -64,8 +64,3 @@ class EndRoleForm(VersionedForm):
     ended_on = DateField("任职结束日期", validators=[DataRequired(message="请填写结束日期")])
     submit = SubmitField("结束任职")
 
-
-class VersionOnlyForm(VersionedForm):
-    """Delete and restore buttons: CSRF token plus the version read."""
-
-    submit = SubmitField("确认")

@@ -1,19 +1,19 @@
 """Pages of the register. Thin: parse the form, call a service, commit, redirect or render."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from alliance.auth.roles import MANAGERS
-from alliance.core.errors import FieldErrors, RuleViolation, StaleRecord
-from alliance.core.forms import blank_to_none, select_choices, show_field_errors
+from alliance.core.errors import FieldErrors
+from alliance.core.forms import VersionOnlyForm, blank_to_none, select_choices
+from alliance.core.views import button_action, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import (can_edit_unit_records, deny, get_visible_or_404,
                                        managers_only, roles_required)
 from alliance.extensions import db
 from alliance.members import bp, services
-from alliance.members.forms import (EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm,
-                                    VersionOnlyForm)
+from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
 from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
 from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query,
                                       unit_list_query, unit_page)
@@ -26,24 +26,6 @@ def _choice_arg(name: str, choices) -> str | None:
 
 def _deleted_view_requested() -> bool:
     return request.args.get("deleted") == "1" and current_user.role in MANAGERS
-
-
-def _commit_or_show(action, form, *, success: str, target):
-    """Run a service call; on success commit and redirect to ``target`` (or ``target(result)``),
-    else show the errors on the form and return None."""
-    try:
-        result = action()
-    except FieldErrors as exc:
-        db.session.rollback()
-        show_field_errors(form, exc)
-    except (StaleRecord, RuleViolation) as exc:
-        db.session.rollback()
-        form.form_errors.append(exc.message)
-    else:
-        db.session.commit()
-        flash(success, "success")
-        return redirect(target(result) if callable(target) else target)
-    return None
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -83,7 +65,7 @@ def _unit_data(form: UnitForm) -> dict:
 def create_unit():
     form = UnitForm()
     if form.validate_on_submit():
-        response = _commit_or_show(
+        response = save_or_show(
             lambda: services.create_unit(_unit_data(form), alliance_id=current_user.alliance_id),
             form, success=f"已添加成员单位 {form.name.data}",
             target=lambda unit: url_for("members.view_unit", unit_id=unit.id))
@@ -116,7 +98,7 @@ def edit_unit(unit_id: int):
         else:
             data = {f: getattr(form, f).data for f in services.LIAISON_UNIT_FIELDS}
             allowed = services.LIAISON_UNIT_FIELDS
-        response = _commit_or_show(
+        response = save_or_show(
             lambda: services.update_unit(unit, data, version=form.version.data, allowed_fields=allowed),
             form, success="已保存", target=url_for("members.view_unit", unit_id=unit.id))
         if response:
@@ -129,9 +111,10 @@ def edit_unit(unit_id: int):
 def delete_unit(unit_id: int):
     unit = get_visible_or_404(MemberUnit, unit_id)
     form = VersionOnlyForm()
-    return _record_action(lambda: services.delete_unit(unit, version=form.version.data), form,
-                          f"已删除成员单位 {unit.name}（可在“已删除”中恢复）",
-                          url_for("members.list_units"), url_for("members.view_unit", unit_id=unit.id))
+    return button_action(lambda: services.delete_unit(unit, version=form.version.data), form,
+                         success=f"已删除成员单位 {unit.name}（可在“已删除”中恢复）",
+                         target=url_for("members.list_units"),
+                         back=url_for("members.view_unit", unit_id=unit.id))
 
 
 @bp.route("/units/<int:unit_id>/restore", methods=["POST"])
@@ -140,24 +123,8 @@ def restore_unit(unit_id: int):
     unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=True)
     form = VersionOnlyForm()
     target = url_for("members.view_unit", unit_id=unit.id)
-    return _record_action(lambda: services.restore_unit(unit, version=form.version.data), form,
-                          f"已恢复成员单位 {unit.name}", target, target)
-
-
-def _record_action(action, form, success: str, target: str, back: str):
-    """Delete/restore buttons: no page of their own, so errors are flashed."""
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except (FieldErrors, StaleRecord, RuleViolation) as exc:
-        db.session.rollback()
-        flash(exc.message if not isinstance(exc, FieldErrors) or not exc.fields
-              else "；".join(m for ms in exc.fields.values() for m in ms), "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(target)
+    return button_action(lambda: services.restore_unit(unit, version=form.version.data), form,
+                         success=f"已恢复成员单位 {unit.name}", target=target, back=target)
 
 
 # --- unit roles ----------------------------------------------------------------------------
@@ -185,7 +152,7 @@ def assign_role(unit_id: int):
                 "role": form.role.data, "started_on": form.started_on.data,
                 "title": form.title.data, "note": form.note.data})
 
-        response = _commit_or_show(action, form, success="已任命",
+        response = save_or_show(action, form, success="已任命",
                                    target=url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
@@ -219,9 +186,9 @@ def end_role(role_id: int):
     if not form.validate_on_submit():
         flash("；".join(m for ms in form.errors.values() for m in ms), "danger")
         return redirect(back)
-    return _record_action(
+    return button_action(
         lambda: services.update_role(role, {"ended_on": form.ended_on.data}, version=form.version.data),
-        form, "已结束任职", back, back)
+        form, success="已结束任职", target=back, back=back)
 
 
 @bp.route("/roles/<int:role_id>/delete", methods=["POST"])
@@ -230,8 +197,8 @@ def delete_role(role_id: int):
     role = get_visible_or_404(UnitRole, role_id)
     form = VersionOnlyForm()
     back = url_for("members.view_unit", unit_id=role.unit_id)
-    return _record_action(lambda: services.delete_role(role, version=form.version.data), form,
-                          "已删除该任职记录（录入错误时使用）", back, back)
+    return button_action(lambda: services.delete_role(role, version=form.version.data), form,
+                         success="已删除该任职记录（录入错误时使用）", target=back, back=back)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -260,7 +227,7 @@ def _person_data(form: PersonForm) -> dict:
 def create_person():
     form = PersonForm()
     if form.validate_on_submit():
-        response = _commit_or_show(
+        response = save_or_show(
             lambda: services.create_person(_person_data(form), alliance_id=current_user.alliance_id),
             form, success=f"已添加人员 {form.name.data}", target=url_for("members.list_people"))
         if response:
@@ -287,7 +254,7 @@ def edit_person(person_id: int):
         deny(403, "无权修改人员信息")
     form = PersonForm(obj=person)
     if form.validate_on_submit():
-        response = _commit_or_show(
+        response = save_or_show(
             lambda: services.update_person(person, _person_data(form), version=form.version.data),
             form, success="已保存", target=url_for("members.view_person", person_id=person.id))
         if response:
@@ -300,9 +267,10 @@ def edit_person(person_id: int):
 def delete_person(person_id: int):
     person = get_visible_or_404(Person, person_id)
     form = VersionOnlyForm()
-    return _record_action(lambda: services.delete_person(person, version=form.version.data), form,
-                          f"已删除人员 {person.name}（可恢复）", url_for("members.list_people"),
-                          url_for("members.view_person", person_id=person.id))
+    return button_action(lambda: services.delete_person(person, version=form.version.data), form,
+                         success=f"已删除人员 {person.name}（可恢复）",
+                         target=url_for("members.list_people"),
+                         back=url_for("members.view_person", person_id=person.id))
 
 
 @bp.route("/people/<int:person_id>/restore", methods=["POST"])
@@ -311,5 +279,5 @@ def restore_person(person_id: int):
     person = get_visible_or_404(Person, person_id, include_deleted=True)
     form = VersionOnlyForm()
     target = url_for("members.view_person", person_id=person.id)
-    return _record_action(lambda: services.restore_person(person, version=form.version.data), form,
-                          f"已恢复人员 {person.name}", target, target)
+    return button_action(lambda: services.restore_person(person, version=form.version.data), form,
+                         success=f"已恢复人员 {person.name}", target=target, back=target)

@@ -78,6 +78,7 @@ class DefaultConfig:
         "security": [{"bearerAuth": []}],
     }
 
+    IS_PRODUCTION = False
     SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD")  # None: demo accounts get the documented default
 
@@ -97,6 +98,7 @@ class TestingConfig(DefaultConfig):
 
 
 class ProductionConfig(DefaultConfig):
+    IS_PRODUCTION = True
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 

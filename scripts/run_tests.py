@@ -48,6 +48,10 @@ def main() -> int:
     from tests.databases import postgres_available
 
     failures = []
+    banner("0/2  Static check (ruff: undefined names, unused imports)")
+    if subprocess.call([sys.executable, "-m", "ruff", "check", "--select", "F", "alliance", "tests",
+                        "scripts", "benchmarks", "config", "migrations", "app.py"], cwd=ROOT) != 0:
+        failures.append("ruff")
     have_browser = ensure_chromium()
     if not have_browser:
         message = f"NO BROWSER: {CHROMIUM} is missing and could not be installed; browser tests skipped."

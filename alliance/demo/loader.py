@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from alliance.activities.models import ACTIVITY_KINDS, Activity
+from alliance.activities.services import create_activity
 from alliance.audit.context import Actor, acting_as
 from alliance.auth.models import User
 from alliance.auth.services import create_user
@@ -36,7 +37,11 @@ class DemoLoadError(Exception):
 def demo_password(*, check: bool = True) -> str:
     """``DEMO_PASSWORD`` from the config, else the documented default; checked like any password
     before accounts are made with it."""
-    password = current_app.config.get("DEMO_PASSWORD") or data.DEFAULT_DEMO_PASSWORD
+    password = current_app.config.get("DEMO_PASSWORD")
+    if not password and current_app.config.get("IS_PRODUCTION"):
+        # A published default password on a production server would be an open door.
+        raise DemoLoadError("生产环境载入演示数据须先设置环境变量 DEMO_PASSWORD")
+    password = password or data.DEFAULT_DEMO_PASSWORD
     for account in data.DEMO_ACCOUNTS if check else ():
         try:
             validate_password(password, username=account.username)
@@ -163,11 +168,11 @@ class _Builder:
                   count: int | None, description: str, fill: dict) -> None:
         if kind not in ACTIVITY_KINDS:
             raise DemoLoadError(f"alliance/demo/data.py: unknown activity kind {kind!r}")
-        db.session.add(Activity(
-            alliance_id=self.alliance.id, unit_id=unit.id, occurred_on=on, kind=kind,
-            title=title.format(**fill)[:100], participants=participants.format(**fill)[:500],
-            participant_count=count, description=description.format(**fill), is_sample=True,
-        ))
+        create_activity({
+            "occurred_on": on, "kind": kind, "title": title.format(**fill)[:100],
+            "participants": participants.format(**fill)[:500], "participant_count": count,
+            "description": description.format(**fill),
+        }, unit=unit, is_sample=True)
 
     # --- accounts ---
 

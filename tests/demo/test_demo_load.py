@@ -246,3 +246,11 @@ def test_every_created_record_has_a_cli_audit_entry(runner, db, model):
     assert ids and ids == audited
     assert not db.session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.source != "cli"))
+
+
+def test_production_refuses_the_published_default_password(app, runner):
+    app.config["IS_PRODUCTION"] = True
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1 and "DEMO_PASSWORD" in result.output
+    app.config["DEMO_PASSWORD"] = "Another-Secret-77"
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0

@@ -27,6 +27,11 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     _configure_database(app)
     _trust_proxies(app)
 
+    from alliance.api import RecordIdConverter
+
+    # Before any route exists: every <int:...> id is bounded by the INTEGER column (404 beyond).
+    app.url_map.converters["int"] = RecordIdConverter
+
     from alliance import web
     from alliance.core import scheduler
     from alliance.extensions import bootstrap, csrf, db, login_manager, migrate

@@ -132,9 +132,6 @@ def init_app(app: Flask) -> None:
     from alliance.api import docs, health
     from alliance.extensions import csrf
 
-    # Before any area registers its routes, so every ``<int:...>`` of the API (and of the
-    # pages registered after this) is bounded.
-    app.url_map.converters["int"] = RecordIdConverter
     api.init_app(app)
     api.register_blueprint(health.blp)
     docs.init_app(app)

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core.dates import LOCAL_TZ
+from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.errors import FieldErrors, RuleViolation
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.types import utcnow
-from alliance.core.validators import clean_text
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -53,11 +53,6 @@ THUMBNAIL_SIZE = 480  # px, longest side: enough for a phone screen's thumbnail 
 NOT_AN_IMAGE = "文件“{name}”不是图片，请上传 JPG、PNG 或 WebP 格式的照片"
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-
 def local_today() -> date:
     """Today in Beijing: an activity held this evening is not "in the future" at 23:00 UTC."""
     return datetime.now(LOCAL_TZ).date()
@@ -67,39 +62,24 @@ def local_today() -> date:
 
 def validate_activity(data: dict[str, Any], *, today: date | None = None) -> dict:
     """Check a whole activity; return the cleaned fields or raise FieldErrors (422)."""
-    errors = _Errors()
+    errors = Errors()
     cleaned = _clean_fields(data, errors, today or local_today())
     if errors:
         raise FieldErrors(errors)
     return cleaned
 
 
-def _clean_fields(data: dict, errors: _Errors, today: date) -> dict:
+def _clean_fields(data: dict, errors: Errors, today: date) -> dict:
     cleaned: dict[str, Any] = {}
-    for field, max_length, required, label in ACTIVITY_TEXT_FIELDS:
-        try:
-            cleaned[field] = clean_text(data.get(field), max_length=max_length,
-                                        required=required, label=label)
-        except ValueError as exc:
-            errors.add(field, str(exc))
+    clean_texts(data, ACTIVITY_TEXT_FIELDS, errors, cleaned)
     cleaned["occurred_on"] = _occurred_on(data.get("occurred_on"), errors, today)
-    kind = data.get("kind") or None
-    if kind is None:
-        errors.add("kind", "请选择活动类型")
-    elif not isinstance(kind, str) or kind not in ACTIVITY_KINDS:
-        errors.add("kind", f"活动类型“{str(kind)[:20]}”不是有效选项")
-        kind = None
-    cleaned["kind"] = kind
-    count = data.get("participant_count")
-    if count is not None and (not isinstance(count, int) or isinstance(count, bool)
-                              or not 0 <= count <= MAX_PARTICIPANTS):
-        errors.add("participant_count", f"参加人数应为0至{MAX_PARTICIPANTS}之间的整数")
-        count = None
-    cleaned["participant_count"] = count
+    cleaned["kind"] = check_choice(data, "kind", ACTIVITY_KINDS, errors, required=True, label="活动类型")
+    cleaned["participant_count"] = check_int(data, "participant_count", errors, low=0,
+                                             high=MAX_PARTICIPANTS, label="参加人数")
     return cleaned
 
 
-def _occurred_on(value, errors: _Errors, today: date) -> date | None:
+def _occurred_on(value, errors: Errors, today: date) -> date | None:
     if value is None:
         errors.add("occurred_on", "请填写活动日期")
         return None
@@ -138,7 +118,7 @@ def create_activity(data: dict, *, unit: MemberUnit, photos: Iterable = (),
     """Log an activity of ``unit``, with up to PHOTOS_PER_ACTIVITY photos (file uploads).
 
     Nothing is saved unless every field and every photo is valid."""
-    errors = _Errors()
+    errors = Errors()
     cleaned = _clean_fields(data, errors, local_today())
     prepared = _prepare_photos(photos, existing=0, errors=errors)
     if unit.deleted_at is not None:
@@ -162,7 +142,7 @@ def update_activity(activity: Activity, data: dict, *, version: int | None,
     check_version(activity, version, required=True)
     merged = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     merged.update({k: v for k, v in data.items() if k in ACTIVITY_FIELDS})
-    errors = _Errors()
+    errors = Errors()
     cleaned = _clean_fields(merged, errors, local_today())
     prepared = _prepare_photos(photos, existing=_live_photo_count(activity), errors=errors)
     if errors:
@@ -203,7 +183,7 @@ class _PreparedPhoto:
 
 def add_photos(activity: Activity, files: Iterable) -> list[ActivityPhoto]:
     """Add uploaded photos to an activity: all of them, or none if any one is refused."""
-    errors = _Errors()
+    errors = Errors()
     files = [f for f in files if _has_content(f)]
     if not files:
         raise FieldErrors({"photos": ["请选择要上传的照片"]})
@@ -270,7 +250,7 @@ def clean_file_name(name: str | None) -> str:
     return name or "照片"
 
 
-def _prepare_photos(files: Iterable, *, existing: int, errors: _Errors) -> list[_PreparedPhoto]:
+def _prepare_photos(files: Iterable, *, existing: int, errors: Errors) -> list[_PreparedPhoto]:
     """Check every upload (count, size, real image type); errors go under ``photos``."""
     files = [f for f in files if _has_content(f)]
     if not files:
@@ -289,7 +269,7 @@ def _prepare_photos(files: Iterable, *, existing: int, errors: _Errors) -> list[
     return prepared
 
 
-def _prepare_photo(file, errors: _Errors) -> _PreparedPhoto | None:
+def _prepare_photo(file, errors: Errors) -> _PreparedPhoto | None:
     name = clean_file_name(file.filename)
     limit = photo_limit_bytes()
     content = _read_at_most(file, limit + 1)

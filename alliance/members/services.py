@@ -12,10 +12,11 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.sorting import pinyin_key, stroke_key
-from alliance.core.validators import clean_text, validate_mobile, validate_uscc
+from alliance.core.validators import validate_mobile, validate_uscc
 from alliance.extensions import db
 from alliance.members.models import (
     SINGLE_HOLDER_ROLES, UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS,
@@ -44,21 +45,7 @@ PERSON_TEXT_FIELDS = (
 PERSON_FIELDS = ("name", "mobile", "email", "title", "is_party_member", "notes")
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-
-def _clean_texts(data: dict, spec, errors: _Errors, cleaned: dict) -> None:
-    for field, max_length, required, label in spec:
-        try:
-            cleaned[field] = clean_text(data.get(field), max_length=max_length,
-                                        required=required, label=label)
-        except ValueError as exc:
-            errors.add(field, str(exc))
-
-
-def _date_or_error(data: dict, field: str, errors: _Errors) -> date | None:
+def _date_or_error(data: dict, field: str, errors: Errors) -> date | None:
     value = data.get(field)
     if value is None or isinstance(value, date):
         return value
@@ -66,28 +53,16 @@ def _date_or_error(data: dict, field: str, errors: _Errors) -> date | None:
     return None
 
 
-def _choice(data: dict, field: str, choices, errors: _Errors, *, required: bool, label: str):
-    value = data.get(field) or None
-    if value is None:
-        if required:
-            errors.add(field, f"请选择{label}")
-        return None
-    if value not in choices:
-        errors.add(field, f"{label}“{str(value)[:20]}”不是有效选项")
-        return None
-    return value
-
-
 # --- member units --------------------------------------------------------------------------
 
 def validate_unit(data: dict[str, Any], *, alliance_id: int, unit: MemberUnit | None = None) -> dict:
     """Check a whole unit record; raise FieldErrors (422) or DuplicateRecord (409)."""
-    errors = _Errors()
+    errors = Errors()
     cleaned: dict[str, Any] = {}
-    _clean_texts(data, UNIT_TEXT_FIELDS, errors, cleaned)
-    cleaned["category"] = _choice(data, "category", UNIT_CATEGORIES, errors, required=True, label="单位类别")
-    cleaned["tier"] = _choice(data, "tier", UNIT_TIERS, errors, required=False, label="层级")
-    cleaned["status"] = _choice(data, "status", UNIT_STATUSES, errors, required=False, label="状态") or "active"
+    clean_texts(data, UNIT_TEXT_FIELDS, errors, cleaned)
+    cleaned["category"] = check_choice(data, "category", UNIT_CATEGORIES, errors, required=True, label="单位类别")
+    cleaned["tier"] = check_choice(data, "tier", UNIT_TIERS, errors, required=False, label="层级")
+    cleaned["status"] = check_choice(data, "status", UNIT_STATUSES, errors, required=False, label="状态") or "active"
     uscc = data.get("uscc")
     cleaned["uscc"] = None
     if isinstance(uscc, str) and uscc.strip():
@@ -105,14 +80,8 @@ def validate_unit(data: dict[str, Any], *, alliance_id: int, unit: MemberUnit | 
         errors.add("left_on", "已退出的单位请填写退出日期")
     if cleaned["left_on"] and cleaned["status"] != "left":
         errors.add("status", "填写了退出日期的单位，状态应为“已退出”")
-    sort_order = data.get("sort_order")
-    if sort_order is not None and (not isinstance(sort_order, int) or isinstance(sort_order, bool)
-                                   or not 0 <= sort_order <= 99999):
-        errors.add("sort_order", "排序号应为0至99999之间的整数")
-        sort_order = None
-    cleaned["sort_order"] = sort_order
-    if errors:
-        raise FieldErrors(errors)
+    cleaned["sort_order"] = check_int(data, "sort_order", errors, low=0, high=99999, label="排序号")
+    errors.raise_if_any()
     _refuse_duplicate_unit(cleaned, alliance_id=alliance_id, unit_id=unit.id if unit else None)
     cleaned["name_sort_key"] = pinyin_key(cleaned["name"])
     return cleaned
@@ -122,7 +91,7 @@ def _refuse_duplicate_unit(cleaned: dict, *, alliance_id: int, unit_id: int | No
     live = [MemberUnit.alliance_id == alliance_id, MemberUnit.deleted_at.is_(None)]
     if unit_id:
         live.append(MemberUnit.id != unit_id)
-    errors = _Errors()
+    errors = Errors()
     if db.session.scalar(select(MemberUnit.id).where(MemberUnit.name == cleaned["name"], *live)):
         errors.add("name", f"本联盟已有名为“{cleaned['name']}”的成员单位")
     if cleaned.get("uscc") and db.session.scalar(
@@ -168,9 +137,9 @@ def restore_unit(unit: MemberUnit, *, version: int | None = None) -> None:
 # --- people --------------------------------------------------------------------------------
 
 def validate_person(data: dict[str, Any], *, alliance_id: int, person: Person | None = None) -> dict:
-    errors = _Errors()
+    errors = Errors()
     cleaned: dict[str, Any] = {}
-    _clean_texts(data, PERSON_TEXT_FIELDS, errors, cleaned)
+    clean_texts(data, PERSON_TEXT_FIELDS, errors, cleaned)
     mobile = data.get("mobile")
     cleaned["mobile"] = None
     if isinstance(mobile, str) and mobile.strip():
@@ -195,8 +164,7 @@ def validate_person(data: dict[str, Any], *, alliance_id: int, person: Person | 
     if not isinstance(flag, bool):
         errors.add("is_party_member", "是否党员应为是或否")
     cleaned["is_party_member"] = flag is True
-    if errors:
-        raise FieldErrors(errors)
+    errors.raise_if_any()
     if cleaned["mobile"]:
         clash = select(Person.id).where(Person.alliance_id == alliance_id, Person.deleted_at.is_(None),
                                         Person.mobile == cleaned["mobile"])
@@ -241,7 +209,7 @@ def restore_person(person: Person, *, version: int | None = None) -> None:
 
 # --- unit roles ----------------------------------------------------------------------------
 
-def _validate_role_dates(data: dict, errors: _Errors) -> tuple[date | None, date | None]:
+def _validate_role_dates(data: dict, errors: Errors) -> tuple[date | None, date | None]:
     started = _date_or_error(data, "started_on", errors)
     if started is None and "started_on" not in errors:
         errors.add("started_on", "请填写任职开始日期")
@@ -254,15 +222,14 @@ def _validate_role_dates(data: dict, errors: _Errors) -> tuple[date | None, date
 def assign_role(unit: MemberUnit, person: Person, data: dict) -> UnitRole:
     """Give ``person`` a role at ``unit``. For a single-holder role (书记, 联络员, 负责人) the
     current holder's term ends the day the new one starts: history is kept, not overwritten."""
-    errors = _Errors()
-    role_code = _choice(data, "role", UNIT_ROLES, errors, required=True, label="职务")
+    errors = Errors()
+    role_code = check_choice(data, "role", UNIT_ROLES, errors, required=True, label="职务")
     started, ended = _validate_role_dates(data, errors)
     cleaned: dict[str, Any] = {}
-    _clean_texts(data, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
+    clean_texts(data, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
     if person.alliance_id != unit.alliance_id or person.deleted_at is not None:
         errors.add("person_id", "请选择本联盟的人员")
-    if errors:
-        raise FieldErrors(errors)
+    errors.raise_if_any()
     current = db.session.scalars(select(UnitRole).where(
         UnitRole.unit_id == unit.id, UnitRole.role == role_code,
         UnitRole.ended_on.is_(None), UnitRole.deleted_at.is_(None))).all()
@@ -288,12 +255,11 @@ def update_role(role: UnitRole, data: dict, *, version: int | None) -> UnitRole:
     merged = {"started_on": role.started_on, "ended_on": role.ended_on,
               "title": role.title, "note": role.note}
     merged.update({k: v for k, v in data.items() if k in merged})
-    errors = _Errors()
+    errors = Errors()
     started, ended = _validate_role_dates(merged, errors)
     cleaned: dict[str, Any] = {"started_on": started, "ended_on": ended}
-    _clean_texts(merged, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
-    if errors:
-        raise FieldErrors(errors)
+    clean_texts(merged, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
+    errors.raise_if_any()
     apply_changes(role, cleaned)
     return role
 

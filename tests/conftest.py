@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from tests import factories
-from tests.databases import postgres_admin_url, postgres_available
+from tests.databases import throwaway_postgres
 
 pytest_plugins = ["tests.helpers"]
 
@@ -57,18 +56,9 @@ def database_template(backend, tmp_path_factory):
         _upgrade(f"sqlite:///{path}")
         yield path
         return
-    if not postgres_available():
-        pytest.exit("PostgreSQL 不可用：127.0.0.1:5432 没有响应（--db=postgresql）", returncode=3)
-    name = f"alliance_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = postgres_admin_url(database=name)
-    _upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("alliance_test") as url:
+        _upgrade(url)
+        yield url
 
 
 @pytest.fixture

@@ -2,15 +2,14 @@
 and every migration can be undone and redone. Runs on the backend chosen with --db."""
 from __future__ import annotations
 
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
-from tests.databases import postgres_admin_url
+from tests.databases import throwaway_postgres
 
 
 @pytest.fixture
@@ -18,14 +17,8 @@ def empty_database_url(backend, tmp_path):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    name = f"alliance_migr_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield postgres_admin_url(database=name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("alliance_migr") as url:
+        yield url
 
 
 def _schema_diff(db) -> list:

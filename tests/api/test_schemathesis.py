@@ -12,10 +12,10 @@ and a staff account whose bearer token authenticates the calls.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,11 +24,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, strategies as st
 from schemathesis.config import SchemathesisConfig
-from sqlalchemy import create_engine, text
 
 from alliance import create_app
 from alliance.api import MAX_RECORD_ID
-from tests.databases import postgres_admin_url, postgres_available
+from tests.databases import throwaway_postgres
 
 # The staff account's bearer token, made up here so that schemathesis knows it: it sends it as
 # the document's bearerAuth, and knows when a negative case leaves it out on purpose.
@@ -128,35 +127,25 @@ def _seed(target: Target) -> None:
 def target(backend, tmp_path_factory):
     """The seeded app on its own migrated database, dropped afterwards."""
     global _target
-    admin = name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'api.db'}"
-    else:
-        if not postgres_available():
-            pytest.exit("PostgreSQL 不可用：127.0.0.1:5432 没有响应（--db=postgresql）", returncode=3)
-        name = f"alliance_st_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = postgres_admin_url(database=name)
-    try:
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'api.db'}"
+        else:
+            url = stack.enter_context(throwaway_postgres("alliance_st"))
         _migrate(url)
         app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url,
                                      "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))})
         _target = Target(app=app)
         _seed(_target)
-        yield _target
-        with app.app_context():
-            from alliance.extensions import db
+        try:
+            yield _target
+        finally:
+            _target = None
+            with app.app_context():
+                from alliance.extensions import db
 
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        _target = None
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+                db.session.remove()
+                db.engine.dispose()
 
 
 def _removes(operation) -> bool:

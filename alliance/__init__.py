@@ -32,8 +32,9 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     # Before any route exists: every <int:...> id is bounded by the INTEGER column (404 beyond).
     app.url_map.converters["int"] = RecordIdConverter
 
-    from alliance import web
+    from alliance import api, web
     from alliance.core import scheduler
+    from alliance.core.areas import register_areas
     from alliance.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -42,14 +43,14 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    import alliance.models  # noqa: F401  (every table in the metadata)
     import alliance.audit.recorder  # noqa: F401  (the flush hook that writes the audit trail)
 
     from alliance.auth.sessions import DatabaseSessionInterface
 
     app.session_interface = DatabaseSessionInterface()
+    api.init_app(app)
+    register_areas(app, app.config["AREAS"])
     web.init_app(app)
-    _register_areas(app)
     scheduler.init_app(app)
     return app
 
@@ -84,9 +85,3 @@ def _trust_proxies(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-
-def _register_areas(app: Flask) -> None:
-    from alliance import activities, api, audit, auth, demo, members
-
-    for area in (api, auth, members, activities, audit, demo):
-        area.init_app(app)

@@ -33,6 +33,15 @@ def _development_secret_key() -> str:
 class DefaultConfig:
     """Settings shared by every environment."""
 
+    # The areas of the app, in order (menus, jobs, demo steps follow it); see alliance/core/areas.py.
+    AREAS: tuple[str, ...] = (
+        "alliance.auth",
+        "alliance.members",
+        "alliance.activities",
+        "alliance.audit",
+        "alliance.demo",
+    )
+
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'alliance.db'}"
     )

@@ -75,8 +75,6 @@ def database_url(backend, database_template, tmp_path):
 def _truncate_all(url: str) -> None:
     from alliance.extensions import db
 
-    import alliance.models  # noqa: F401
-
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     engine = create_engine(url)
     with engine.begin() as conn:

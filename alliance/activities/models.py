@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord
+from alliance.core.visibility import OwnUnit
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -45,9 +46,7 @@ class Activity(AllianceRecord, db.Model):
         viewonly=True,
     )
 
-    @classmethod
-    def visible_to_unit(cls, unit_id: int):
-        return cls.unit_id == unit_id
+    __visibility__ = OwnUnit("unit_id")
 
     @property
     def kind_label(self) -> str:
@@ -77,6 +76,5 @@ class ActivityPhoto(AllianceRecord, db.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @classmethod
-    def visible_to_unit(cls, unit_id: int):
-        return cls.activity_id.in_(select(Activity.id).where(Activity.unit_id == unit_id))
+    __visibility__ = OwnUnit(where=lambda cls, unit_id: cls.activity_id.in_(
+        select(Activity.id).where(Activity.unit_id == unit_id)))

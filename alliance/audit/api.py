@@ -1,18 +1,45 @@
 """/api/v1/audit: read-only."""
 from __future__ import annotations
 
+from flask import has_app_context
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import validate
 
 from alliance.api.schemas import (BaseSchema, Date, DateTime, Dict, Int, PagingArgs, Str,
                                   length, one_of, page_body, page_schema)
 from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
-from alliance.audit.queries import RECORD_TYPES, AuditFilters, audit_query
+from alliance.audit.labels import record_types
+from alliance.audit.queries import AuditFilters, audit_query
 from alliance.auth.roles import MANAGERS
 from alliance.core.pagination import paginate
 from alliance.core.permissions import roles_required
 
 blp = Blueprint("audit_api", __name__, url_prefix="/api/v1", description="操作日志（只读）")
+
+
+class RecordTypeChoice(validate.OneOf):
+    """One of the registered record types, read from the registry when used (areas register
+    after this module is imported), so the OpenAPI enum lists every area's types."""
+
+    def __init__(self):
+        super().__init__([], error="不是有效选项，可选：{choices}")
+
+    @property
+    def choices(self):
+        return list(record_types()) if has_app_context() else []
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+    @property
+    def choices_text(self):
+        return ", ".join(self.choices)
+
+    @choices_text.setter
+    def choices_text(self, value):
+        pass
 
 
 class AuditEntrySchema(BaseSchema):
@@ -32,7 +59,7 @@ class AuditEntrySchema(BaseSchema):
 class AuditArgs(PagingArgs):
     action = Str(validate=one_of(AUDIT_ACTIONS.codes))
     source = Str(validate=one_of(AUDIT_SOURCES.codes))
-    record_type = Str(validate=one_of(RECORD_TYPES))
+    record_type = Str(validate=RecordTypeChoice())
     record_id = Int(strict=False)
     actor = Str(validate=length(50))
     date_from = Date()

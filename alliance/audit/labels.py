@@ -1,31 +1,18 @@
-"""How the audit trail shows a change to people: Chinese field names, labels for codes."""
+"""How the audit trail shows a change to people: Chinese field names, labels for codes.
+
+Each area declares its record types, field labels and code labels (``core/areas.py``); this
+module reads them from the registry and imports no area."""
 from __future__ import annotations
 
-from alliance.activities.models import ACTIVITY_KINDS
-from alliance.auth.roles import ACCOUNT_ROLES
-from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
+from alliance.core.areas import registry
 
-FIELD_LABELS = {
-    "name": "名称", "short_name": "简称", "category": "类别", "uscc": "统一社会信用代码",
-    "tier": "层级", "status": "状态", "joined_on": "加入日期", "left_on": "退出日期",
-    "sort_order": "排序号", "address": "地址", "phone": "联系电话", "grid": "网格",
-    "description": "简介", "is_sample": "示例数据", "mobile": "手机", "email": "电子邮箱",
-    "title": "职务/标题", "is_party_member": "党员", "notes": "备注", "role": "职务",
-    "unit_id": "单位", "person_id": "人员", "started_on": "开始日期", "ended_on": "结束日期",
-    "note": "备注", "username": "用户名", "display_name": "姓名", "is_active": "启用",
-    "password_changed_at": "密码修改时间", "occurred_on": "活动日期", "kind": "活动类型",
-    "participant_count": "参与人数", "participants": "参与人员", "activity_id": "活动",
-    "stored_name": "文件", "original_name": "原文件名", "content_type": "文件类型",
-    "size_bytes": "大小", "width": "宽", "height": "高", "position": "顺序", "code": "代码",
-}
-CODE_LABELS = {
-    ("MemberUnit", "category"): UNIT_CATEGORIES,
-    ("MemberUnit", "tier"): UNIT_TIERS,
-    ("MemberUnit", "status"): UNIT_STATUSES,
-    ("UnitRole", "role"): UNIT_ROLES,
-    ("User", "role"): ACCOUNT_ROLES,
-    ("Activity", "kind"): ACTIVITY_KINDS,
-}
+# Fields every record has, labelled the same everywhere.
+COMMON_FIELD_LABELS = {"alliance_id": "联盟", "version": "版本", "deleted_at": "删除时间"}
+
+
+def field_label(record_type: str | None, field: str) -> str:
+    labels = registry().field_labels.get(record_type or "", {})
+    return labels.get(field) or COMMON_FIELD_LABELS.get(field, field)
 
 
 def _shown(record_type: str | None, field: str, value) -> str:
@@ -33,14 +20,19 @@ def _shown(record_type: str | None, field: str, value) -> str:
         return "空"
     if isinstance(value, bool):
         return "是" if value else "否"
-    choices = CODE_LABELS.get((record_type, field))
+    choices = registry().code_labels.get((record_type, field))
     return choices.label(value) if choices else str(value)
 
 
 def describe_changes(entry) -> list[str]:
     """["简称：空 → 建行闵行", ...] for one audit entry."""
     return [
-        f"{FIELD_LABELS.get(field, field)}：{_shown(entry.record_type, field, before)} → "
+        f"{field_label(entry.record_type, field)}：{_shown(entry.record_type, field, before)} → "
         f"{_shown(entry.record_type, field, after)}"
         for field, (before, after) in (entry.changes or {}).items()
     ]
+
+
+def record_types() -> dict[str, str]:
+    """{"MemberUnit": "成员单位", ...}: every registered record type, for filters."""
+    return registry().record_types

@@ -44,13 +44,3 @@ def audit_query(alliance_id: int, filters: AuditFilters) -> Select:
         stmt = stmt.where(AuditEntry.occurred_at < _local_midnight(filters.date_to + timedelta(days=1)))
     return stmt.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
 
-
-RECORD_TYPES = {
-    "MemberUnit": "成员单位",
-    "Person": "人员",
-    "UnitRole": "单位职务",
-    "User": "账号",
-    "Activity": "共建活动",
-    "ActivityPhoto": "活动照片",
-    "Alliance": "联盟",
-}

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from alliance.audit import bp
 from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
-from alliance.audit.queries import RECORD_TYPES, AuditFilters, audit_query
+from alliance.audit.labels import record_types
+from alliance.audit.queries import AuditFilters, audit_query
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import managers_only
 from alliance.core.views import date_arg
@@ -26,7 +27,7 @@ def list_entries():
     filters = AuditFilters(
         action=action if action in AUDIT_ACTIONS else None,
         source=source if source in AUDIT_SOURCES else None,
-        record_type=record_type if record_type in RECORD_TYPES else None,
+        record_type=record_type if record_type in record_types() else None,
         record_id=_int_arg("record_id"),
         actor=(request.args.get("actor") or "")[:50] or None,
         date_from=date_arg("date_from"),
@@ -35,4 +36,4 @@ def list_entries():
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
     result = paginate(audit_query(current_user.alliance_id, filters), page, per_page)
     return render_template("audit/list.html", page=result, filters=filters, actions=AUDIT_ACTIONS,
-                           sources=AUDIT_SOURCES, record_types=RECORD_TYPES)
+                           sources=AUDIT_SOURCES, record_types=record_types())

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete
 
+from alliance.core.areas import Job
 from alliance.auth.models import LoginAttempt, WebSession
 from alliance.core.types import utcnow
 from alliance.extensions import db
@@ -30,6 +31,6 @@ def purge_old_login_attempts() -> int:
 
 
 JOBS = {
-    "purge_expired_sessions": (purge_expired_sessions, timedelta(minutes=15)),
-    "purge_old_login_attempts": (purge_old_login_attempts, timedelta(hours=6)),
+    "purge_expired_sessions": Job(purge_expired_sessions, timedelta(minutes=15)),
+    "purge_old_login_attempts": Job(purge_old_login_attempts, timedelta(hours=6)),
 }

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from alliance.core.visibility import ReadersOfAll
 from alliance.auth.roles import ACCOUNT_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
 from alliance.core.models import AllianceRecord
 from alliance.core.types import UTCDateTime, utcnow
@@ -31,6 +32,7 @@ class User(UserMixin, AllianceRecord, db.Model):
         CheckConstraint("role != 'liaison' OR unit_id IS NOT NULL", name="liaison_unit"),
     )
     __audit_ignored__ = frozenset({"password_hash", "last_login_at"})
+    __visibility__ = ReadersOfAll()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)

@@ -9,7 +9,8 @@ from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
-from alliance.auth.roles import ALL_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
+from alliance.auth.roles import ALL_ROLES, LIAISON, MANAGERS
+from alliance.core.visibility import policy_of
 from alliance.extensions import db, login_manager
 
 
@@ -47,18 +48,15 @@ def managers_only(view):
 
 
 def scoped(stmt: Select, model, user=None, *, include_deleted: bool = False) -> Select:
-    """Limit ``stmt`` to rows of ``model`` the user may see: their alliance, and for a liaison
-    only their own unit's rows (``model.unit_id``, or the unit itself)."""
+    """Limit ``stmt`` to rows of ``model`` the user may see: their alliance, not deleted (unless
+    asked), and what the model's visibility policy (``__visibility__``) lets this user see."""
     user = user or current_user
     stmt = stmt.where(model.alliance_id == user.alliance_id)
     if not include_deleted:
         stmt = stmt.where(model.deleted_at.is_(None))
-    if user.role not in READERS_OF_ALL:
-        # Each unit-scoped model says which of its rows belong to a unit; a model that does
-        # not say is invisible to liaisons.
-        visible = getattr(model, "visible_to_unit", None)
-        stmt = stmt.where(visible(user.unit_id) if visible else false())
-    return stmt
+    policy = policy_of(model)
+    # A model that declares no policy is visible to nobody (and fails the policy test).
+    return stmt.where(policy.clause(model, user) if policy is not None else false())
 
 
 def get_visible_or_404(model, record_id: int, user=None, *, include_deleted: bool = False,

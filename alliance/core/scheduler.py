@@ -1,4 +1,4 @@
-"""Scheduled jobs (APScheduler). Areas list their jobs as ``JOBS = {name: (function, interval)}``.
+"""Scheduled jobs (APScheduler). Areas declare their jobs in ``Area.jobs`` (``core/areas.py``).
 
 App processes keep no state, so jobs must be safe to run twice at once: with several gunicorn
 workers, either set SCHEDULER_ENABLED=1 for one process only, or leave it off and let cron run
@@ -10,13 +10,13 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from alliance.core.areas import Job, registry
 from alliance.extensions import db
 
 
-def all_jobs() -> dict:
-    from alliance.auth.jobs import JOBS as AUTH_JOBS
-
-    return {**AUTH_JOBS}
+def all_jobs() -> dict[str, Job]:
+    """Every registered area's jobs, by name."""
+    return registry().jobs
 
 
 def _in_app_context(app: Flask, function):
@@ -35,8 +35,8 @@ def init_app(app: Flask) -> None:
     if not app.config.get("SCHEDULER_ENABLED"):
         return
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
-    for name, (function, interval) in all_jobs().items():
-        scheduler.add_job(_in_app_context(app, function), "interval", seconds=interval.total_seconds(),
+    for name, job in registry(app).jobs.items():
+        scheduler.add_job(_in_app_context(app, job.function), "interval", seconds=job.interval.total_seconds(),
                           id=name, coalesce=True, max_instances=1)
     scheduler.start()
     app.extensions["scheduler"] = scheduler
@@ -55,6 +55,6 @@ def run_jobs(names):
     unknown = set(names) - set(selected)
     if unknown:
         raise click.ClickException(f"没有这些任务：{', '.join(sorted(unknown))}")
-    for name, (function, _interval) in selected.items():
+    for name, job in selected.items():
         if not names or name in names:
-            click.echo(f"{name}: {function()}")
+            click.echo(f"{name}: {job.function()}")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord, Record
+from alliance.core.visibility import OwnUnit
 from alliance.extensions import db
 
 UNIT_CATEGORIES = Choices(
@@ -98,9 +99,7 @@ class MemberUnit(AllianceRecord, db.Model):
     alliance: Mapped[Alliance] = relationship()
     roles: Mapped[list[UnitRole]] = relationship(back_populates="unit", order_by="UnitRole.started_on")
 
-    @classmethod
-    def visible_to_unit(cls, unit_id: int):
-        return cls.id == unit_id
+    __visibility__ = OwnUnit("id")
 
     @property
     def category_label(self) -> str:
@@ -143,11 +142,9 @@ class Person(AllianceRecord, db.Model):
 
     roles: Mapped[list[UnitRole]] = relationship(back_populates="person", order_by="UnitRole.started_on")
 
-    @classmethod
-    def visible_to_unit(cls, unit_id: int):
-        """A liaison sees the people who hold or held a role at their unit."""
-        return cls.id.in_(select(UnitRole.person_id).where(
-            UnitRole.unit_id == unit_id, UnitRole.deleted_at.is_(None)))
+    # A liaison sees the people who hold or held a role at their unit.
+    __visibility__ = OwnUnit(where=lambda cls, unit_id: cls.id.in_(select(UnitRole.person_id).where(
+        UnitRole.unit_id == unit_id, UnitRole.deleted_at.is_(None))))
 
     def __str__(self) -> str:
         return self.name
@@ -174,9 +171,7 @@ class UnitRole(AllianceRecord, db.Model):
     unit: Mapped[MemberUnit] = relationship(back_populates="roles")
     person: Mapped[Person] = relationship(back_populates="roles")
 
-    @classmethod
-    def visible_to_unit(cls, unit_id: int):
-        return cls.unit_id == unit_id
+    __visibility__ = OwnUnit("unit_id")
 
     @classmethod
     def roles_current_criteria(cls) -> tuple:

@@ -1,0 +1,34 @@
+"""共建活动记录 as an area of the app."""
+from __future__ import annotations
+
+from flask import Flask
+
+from alliance.activities.models import ACTIVITY_KINDS
+from alliance.core.areas import Area, NavItem
+
+
+def _init_app(app: Flask) -> None:
+    from alliance.activities import api as activities_api, bp, views  # noqa: F401
+    from alliance.api import api
+
+    app.register_blueprint(bp)
+    api.register_blueprint(activities_api.blp)
+
+
+AREA = Area(
+    name="activities",
+    label="共建活动",
+    init_app=_init_app,
+    models=("alliance.activities.models",),
+    nav=(NavItem("共建活动", "activities.list_activities", order=20, also_active_on=("activities.",)),),
+    record_types={"Activity": "共建活动", "ActivityPhoto": "活动照片"},
+    field_labels={
+        "Activity": {"unit_id": "单位", "title": "标题", "occurred_on": "活动日期", "kind": "活动类型",
+                     "participant_count": "参与人数", "participants": "参与人员",
+                     "description": "内容", "is_sample": "示例数据"},
+        "ActivityPhoto": {"activity_id": "活动", "stored_name": "文件", "original_name": "原文件名",
+                          "content_type": "文件类型", "size_bytes": "大小", "width": "宽",
+                          "height": "高", "position": "顺序"},
+    },
+    code_labels={("Activity", "kind"): ACTIVITY_KINDS},
+)

@@ -1,0 +1,26 @@
+"""The audit trail's page and API as an area of the app (it imports no other area)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from alliance.auth.roles import MANAGERS
+from alliance.core.areas import Area, NavItem
+
+
+def _init_app(app: Flask) -> None:
+    from alliance.api import api
+    from alliance.audit import api as audit_api, bp, views  # noqa: F401
+    from alliance.audit.labels import describe_changes
+
+    app.add_template_filter(describe_changes, "describe_changes")
+    app.register_blueprint(bp)
+    api.register_blueprint(audit_api.blp)
+
+
+AREA = Area(
+    name="audit",
+    label="操作日志",
+    init_app=_init_app,
+    models=("alliance.audit.models",),
+    nav=(NavItem("操作日志", "audit.list_entries", MANAGERS, order=90),),
+)

@@ -1,0 +1,164 @@
+"""One place to register an area.
+
+Each area (``alliance/<area>/``) declares what it brings in its own ``area.py``::
+
+    AREA = Area(
+        name="meetings",
+        label="联席会议",
+        init_app=_init_app,                 # blueprints (web + API), CLI commands, filters
+        models=("alliance.meetings.models",),
+        nav=(NavItem("联席会议", "meetings.list_meetings", also_active_on=("meetings.",)),),
+        record_types={"Meeting": "会议"},
+        field_labels={"Meeting": {"title": "标题", ...}},
+        code_labels={("Meeting", "status"): MEETING_STATUSES},
+        jobs={"meeting_reminders": Job(send_reminders, timedelta(hours=1))},
+        home_panels=(HomePanel("meetings.upcoming", "meetings/_panel.html", upcoming_for),),
+        demo=load_demo_meetings,            # called with the demo alliance, in area order
+    )
+
+``create_app`` walks ``app.config["AREAS"]`` (module paths such as ``"alliance.meetings"``),
+imports ``<path>.area`` and registers its ``AREA``. ``core/`` and ``audit/`` import no area:
+they read what was registered through :func:`registry`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+
+EXTENSION_KEY = "alliance.areas"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the navigation bar (shown only to ``roles``, or to every signed-in role)."""
+
+    label: str
+    endpoint: str
+    roles: frozenset[str] | None = None
+    also_active_on: tuple[str, ...] = ()  # endpoints (or "blueprint." prefixes) under this item
+    order: int = 100  # lower comes first
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+    @property
+    def is_active(self) -> bool:
+        endpoint = request.endpoint or ""
+        return endpoint == self.endpoint or any(endpoint.startswith(p) for p in self.also_active_on)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: ``function()`` commits once at its end and returns something printable."""
+
+    function: Callable[[], Any]
+    interval: timedelta
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page (workbench). ``context(user)`` returns the template's variables,
+    or None when the panel has nothing to show that user."""
+
+    name: str
+    template: str
+    context: Callable[[Any], Mapping[str, Any] | None]
+    roles: frozenset[str] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Area:
+    """What one area brings to the app; see the module docstring."""
+
+    name: str
+    label: str = ""
+    init_app: Callable[[Flask], None] | None = None
+    models: tuple[str, ...] = ()
+    nav: tuple[NavItem, ...] = ()
+    record_types: Mapping[str, str] = field(default_factory=dict)
+    field_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    code_labels: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+    home_panels: tuple[HomePanel, ...] = ()
+    demo: Callable[..., Any] | None = None
+
+
+class Registry:
+    """The areas of one app, in registration order, and what they declare merged."""
+
+    def __init__(self, areas: Iterable[Area] = ()):
+        self.areas: list[Area] = []
+        for area in areas:
+            self.add(area)
+
+    def add(self, area: Area) -> None:
+        if any(a.name == area.name for a in self.areas):
+            raise ValueError(f"area {area.name!r} registered twice")
+        for name in area.jobs:
+            if name in self.jobs:
+                raise ValueError(f"job {name!r} of area {area.name!r} is already registered")
+        self.areas.append(area)
+
+    @property
+    def nav(self) -> list[NavItem]:
+        return sorted((item for a in self.areas for item in a.nav), key=lambda i: i.order)
+
+    @property
+    def record_types(self) -> dict[str, str]:
+        return {k: v for a in self.areas for k, v in a.record_types.items()}
+
+    @property
+    def field_labels(self) -> dict[str, dict[str, str]]:
+        merged: dict[str, dict[str, str]] = {}
+        for area in self.areas:
+            for record_type, labels in area.field_labels.items():
+                merged.setdefault(record_type, {}).update(labels)
+        return merged
+
+    @property
+    def code_labels(self) -> dict[tuple[str, str], Any]:
+        return {k: v for a in self.areas for k, v in a.code_labels.items()}
+
+    @property
+    def jobs(self) -> dict[str, Job]:
+        return {k: v for a in self.areas for k, v in a.jobs.items()}
+
+    @property
+    def home_panels(self) -> list[HomePanel]:
+        return sorted((p for a in self.areas for p in a.home_panels), key=lambda p: p.order)
+
+    @property
+    def demo_steps(self) -> list[tuple[str, Callable[..., Any]]]:
+        return [(a.name, a.demo) for a in self.areas if a.demo is not None]
+
+
+def load_area(path: str) -> Area:
+    """The ``AREA`` declared in ``<path>.area`` (importing it imports the area's models)."""
+    module = import_module(f"{path}.area")
+    area = module.AREA
+    for models in area.models:
+        import_module(models)
+    return area
+
+
+def register_areas(app: Flask, paths: Iterable[str]) -> Registry:
+    """Import and register each area, then let it hook itself into the app."""
+    registry = Registry(load_area(path) for path in paths)
+    app.extensions[EXTENSION_KEY] = registry
+    with app.app_context():  # so what an area builds at registration can read the registry
+        for area in registry.areas:
+            if area.init_app is not None:
+                area.init_app(app)
+    return registry
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The areas of ``app`` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION_KEY]

@@ -21,6 +21,7 @@ from alliance.activities.services import create_activity
 from alliance.audit.context import Actor, acting_as
 from alliance.auth.models import User
 from alliance.auth.services import create_user
+from alliance.core.areas import registry
 from alliance.core.validators import validate_password
 from alliance.demo import data
 from alliance.extensions import db
@@ -58,8 +59,9 @@ def load_demo() -> list[str]:
         return [f"演示联盟 {alliance.name}（{alliance.code}）已被删除，未载入演示数据。"]
     if alliance is not None and db.session.scalar(
             select(func.count()).select_from(MemberUnit).where(MemberUnit.alliance_id == alliance.id)):
-        return ([f"演示数据已存在：{alliance.name}（{alliance.code}）已有成员单位，未做任何改动。"]
-                + account_lines(alliance, demo_password(check=False)))
+        lines = [f"演示数据已存在：{alliance.name}（{alliance.code}）已有成员单位，未改动名册。"]
+        lines += _area_steps(alliance)
+        return lines + account_lines(alliance, demo_password(check=False))
     password = demo_password()
     builder = _Builder(password)
     with acting_as(DEMO_ACTOR):
@@ -69,7 +71,25 @@ def load_demo() -> list[str]:
         except Exception:
             db.session.rollback()
             raise
-    return builder.summary(alliance) + account_lines(alliance, password)
+    return builder.summary(alliance) + _area_steps(alliance) + account_lines(alliance, password)
+
+
+def _area_steps(alliance: Alliance) -> list[str]:
+    """Each registered area's demo step (``Area.demo``), in area order, one transaction each.
+
+    A step is called with the demo alliance and returns the lines to print; it must be
+    idempotent (it runs on every ``flask demo load`` and adds only what is missing), so an area
+    added after the register was loaded still gets its demo data."""
+    lines: list[str] = []
+    for name, step in registry().demo_steps:
+        with acting_as(DEMO_ACTOR):
+            try:
+                lines += list(step(alliance) or ())
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+    return lines
 
 
 class _Builder:

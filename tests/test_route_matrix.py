@@ -35,7 +35,7 @@ UNIT_FORM = {"name": "甲", "category": "bank", "status": "active", "version": "
 
 MATRIX: dict[tuple[str, str], Case] = {
     # pages: anonymous go to the login page; liaisons see their own unit's records only
-    ("GET", "/"): Case("302 302 302 200 200 200"),
+    ("GET", "/"): Case("302 200 200 200 200 200"),
     ("GET", "/login"): Case("200 302 302 302 302 302"),
     ("POST", "/login"): Case("200 302 302 302 302 302", {"username": "", "password": ""}),
     ("POST", "/logout"): Case("302 302 302 302 302 302", fresh_client=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from alliance.activities.models import ACTIVITY_KINDS
-from alliance.core.areas import Area, NavItem
+from alliance.core.areas import Area, HomePanel, NavItem
 
 
 def _init_app(app: Flask) -> None:
@@ -15,12 +15,21 @@ def _init_app(app: Flask) -> None:
     api.register_blueprint(activities_api.blp)
 
 
+def _home_panel(user) -> dict:
+    from alliance.activities.models import Activity
+    from alliance.activities.views import EDITORS
+    from alliance.members.queries import count_visible
+
+    return {"activities": count_visible(Activity, user), "can_log": user.role in EDITORS}
+
+
 AREA = Area(
     name="activities",
     label="共建活动",
     init_app=_init_app,
     models=("alliance.activities.models",),
     nav=(NavItem("共建活动", "activities.list_activities", order=20, also_active_on=("activities.",)),),
+    home_panels=(HomePanel("activities.overview", "activities/_home_panel.html", _home_panel, order=20),),
     record_types={"Activity": "共建活动", "ActivityPhoto": "活动照片"},
     field_labels={
         "Activity": {"unit_id": "单位", "title": "标题", "occurred_on": "活动日期", "kind": "活动类型",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from alliance.core.areas import Area, NavItem
+from alliance.core.areas import Area, HomePanel, NavItem
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
 
 
@@ -14,6 +14,15 @@ def _init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.register_blueprint(members_api.blp)
     app.cli.add_command(cli.alliances)
+
+
+def _home_panel(user) -> dict:
+    from alliance.members.models import MemberUnit, Person
+    from alliance.members.queries import count_visible
+
+    if user.is_liaison:
+        return {"unit": user.unit}
+    return {"unit": None, "units": count_visible(MemberUnit, user), "people": count_visible(Person, user)}
 
 
 _UNIT = {
@@ -43,6 +52,7 @@ AREA = Area(
         NavItem("人员", "members.list_people", order=11,
                 also_active_on=("members.view_person", "members.edit_person", "members.create_person")),
     ),
+    home_panels=(HomePanel("members.overview", "members/_home_panel.html", _home_panel, order=10),),
     record_types={"Alliance": "联盟", "MemberUnit": "成员单位", "Person": "人员", "UnitRole": "单位职务"},
     field_labels={"Alliance": {"name": "名称", "code": "代码"}, "MemberUnit": _UNIT,
                   "Person": _PERSON, "UnitRole": _ROLE},

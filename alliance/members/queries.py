@@ -134,6 +134,6 @@ def unit_choices(alliance_id: int) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
-def count_live(model, alliance_id: int) -> int:
-    return db.session.scalar(select(func.count(model.id)).where(
-        model.alliance_id == alliance_id, model.deleted_at.is_(None))) or 0
+def count_visible(model, user) -> int:
+    """How many live rows of ``model`` the user may see (its visibility policy applied)."""
+    return db.session.scalar(scoped(select(func.count(model.id)), model, user)) or 0

@@ -1,13 +1,12 @@
-"""The home page: a short overview for each role."""
+"""The home page: a workbench of panels that the areas register (``Area.home_panels``)."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
-from alliance.activities.models import Activity
+from alliance.core.areas import registry
 from alliance.core.permissions import roles_required
-from alliance.members.models import MemberUnit, Person
-from alliance.members.queries import count_live
 from alliance.web import bp
 
 
@@ -15,17 +14,21 @@ from alliance.web import bp
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return _dashboard()
+    return _workbench()
+
+
+def home_panels(user) -> list[Markup]:
+    """Each registered panel the user may see and that has something to show, rendered."""
+    rendered = []
+    for panel in registry().home_panels:
+        if panel.roles is not None and user.role not in panel.roles:
+            continue
+        context = panel.context(user)
+        if context is not None:
+            rendered.append(Markup(render_template(panel.template, **context)))
+    return rendered
 
 
 @roles_required()
-def _dashboard():
-    if current_user.is_liaison:
-        return redirect(url_for("members.view_unit", unit_id=current_user.unit_id))
-    alliance_id = current_user.alliance_id
-    stats = {
-        "units": count_live(MemberUnit, alliance_id),
-        "people": count_live(Person, alliance_id),
-        "activities": count_live(Activity, alliance_id),
-    }
-    return render_template("home.html", stats=stats)
+def _workbench():
+    return render_template("home.html", panels=home_panels(current_user))

@@ -508,6 +508,9 @@ def _entry_fields(data: dict, errors: Errors) -> tuple[int | None, date | None]:
     if day is not None and (isinstance(day, datetime) or not isinstance(day, date)):
         errors.add("occurred_on", "日期格式不正确")
         day = None
+    elif day is not None and day > local_today():
+        errors.add("occurred_on", "日期不能晚于今天")
+        day = None
     return quantity, day
 
 

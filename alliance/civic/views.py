@@ -118,12 +118,13 @@ def menu():
                            can_order=bool(venues), statuses=ORDER_STATUSES)
 
 
-@bp.route("/civic/orders/<int:order_id>/<any(assign, accept, rate, cancel):action>", methods=["POST"])
+@bp.route("/civic/orders/<int:order_id>/action", methods=["POST"])
 @roles_required(*EDITORS)
-def order_action(order_id: int, action: str):
+def order_action(order_id: int):
     from alliance.civic.api import _order_for_liaison
     order = get_visible_or_404(ServiceOrder, order_id) if current_user.role in MANAGERS else _order_for_liaison(order_id)
     form = OrderActionForm()
+    action = request.form.get("action", "")
     data = {"team_id": form.team_id.data, "rating": form.rating.data, "comment": form.comment.data}
     back = url_for("civic.menu")
     return button_action(lambda: services.advance_order(current_user, order, action, data, version=form.version.data),
@@ -208,12 +209,12 @@ def upload_photos(event_id: int):
                          success="已上传照片", target=back, back=back)
 
 
-@bp.route("/civic/events/<int:event_id>/photos/<int:photo_id>")
+@bp.route("/civic/events/<int:event_id>/photos/<int:event_photo_id>")
 @roles_required()
-def photo(event_id: int, photo_id: int):
+def photo(event_id: int, event_photo_id: int):
     event = get_visible_or_404(CivicEvent, event_id)
     item = db.session.scalar(select(CivicEventPhoto).where(
-        CivicEventPhoto.id == photo_id, CivicEventPhoto.event_id == event.id, CivicEventPhoto.deleted_at.is_(None)))
+        CivicEventPhoto.id == event_photo_id, CivicEventPhoto.event_id == event.id, CivicEventPhoto.deleted_at.is_(None)))
     if item is None:
         abort(404)
     from alliance.activities.services import thumbnail_name

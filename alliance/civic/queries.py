@@ -176,56 +176,57 @@ def _year_bounds(year: int):
 
 
 def figures(user, year: int) -> Figures:
-    """Events, audience and verified+entered hours of ``year`` by month, venue, team and
-    festival; each station's events (those with none listed). A fixed number of grouped
-    queries, whatever the number of events and records."""
+    """Events, audience and volunteer hours of ``year`` by month, venue, team and festival;
+    each station's events (those with none listed). Two queries whatever the data size: one row
+    per event (its hours summed in SQL, over an index on event_id) and one per station."""
     start, end = _year_bounds(year)
-    events = scoped(select(CivicEvent), CivicEvent, user).where(
-        CivicEvent.starts_at >= start, CivicEvent.starts_at < end).subquery()
-    is_pg = db.engine.dialect.name == "postgresql"
-    local = func.timezone("Asia/Shanghai", events.c.starts_at) if is_pg else func.datetime(events.c.starts_at, "+8 hours")
-    month = func.extract("month", local) if is_pg else func.cast(func.strftime("%m", local), db.Integer)
-    hours_per_event = (select(ServiceRecord.event_id, func.sum(ServiceRecord.hours).label("hours"))
-                       .where(ServiceRecord.deleted_at.is_(None)).group_by(ServiceRecord.event_id).subquery())
-    base = select(events.c.id).select_from(events)  # noqa: F841 - kept for readability
-    audience = func.coalesce(func.sum(events.c.audience), 0)
-    hours = func.coalesce(func.sum(hours_per_event.c.hours), 0)
-    joined = events.outerjoin(hours_per_event, hours_per_event.c.event_id == events.c.id)
-
-    by_month_rows = db.session.execute(select(month, func.count(events.c.id), audience, hours)
-                                       .select_from(joined).group_by(month)).all()
-    months = {int(m): (n, int(a), Decimal(str(h))) for m, n, a, h in by_month_rows}
-    by_month = [(m, *months.get(m, (0, 0, Decimal(0)))) for m in range(1, 13)]
-
-    by_venue = [(name, n, int(a), Decimal(str(h))) for name, n, a, h in db.session.execute(
-        select(Venue.name, func.count(events.c.id), audience, hours).select_from(joined)
-        .join(Venue, Venue.id == events.c.venue_id).group_by(Venue.id, Venue.name)
-        .order_by(func.count(events.c.id).desc(), Venue.name)).all()]
-
-    team_hours = db.session.execute(
-        select(VolunteerTeam.name, func.count(func.distinct(events.c.id)), func.coalesce(func.sum(hours_per_event.c.hours), 0))
-        .select_from(joined).join(VolunteerTeam, VolunteerTeam.id == events.c.organizer_team_id)
-        .group_by(VolunteerTeam.id, VolunteerTeam.name).order_by(VolunteerTeam.name)).all()
-    by_team = [(name, n, Decimal(str(h))) for name, n, h in team_hours]
-
-    fest_rows = db.session.execute(
-        select(ServiceProject.festival, func.count(events.c.id), func.coalesce(func.sum(events.c.audience), 0))
-        .select_from(events).join(ServiceProject, ServiceProject.id == events.c.project_id)
-        .where(ServiceProject.festival.is_not(None)).group_by(ServiceProject.festival)).all()
-    fest = {code: (n, int(a)) for code, n, a in fest_rows}
-    by_festival = [(FESTIVALS.label(code), *fest[code]) for code in FESTIVALS if code in fest]
-
-    station_rows = db.session.execute(
-        select(Venue.name, func.count(events.c.id)).select_from(Venue)
-        .outerjoin(events, events.c.venue_id == Venue.id)
-        .where(Venue.alliance_id == user.alliance_id, Venue.deleted_at.is_(None), Venue.kind == "station")
-        .group_by(Venue.id, Venue.name).order_by(Venue.name)).all()
-    stations = [(name, n) for name, n in station_rows]
-
-    totals = db.session.execute(select(func.count(events.c.id), audience, hours).select_from(joined)).one()
-    return Figures(year=year, events=totals[0], audience=int(totals[1]), hours=Decimal(str(totals[2])),
-                   by_month=by_month, by_venue=by_venue, by_team=by_team, by_festival=by_festival,
-                   stations=stations, idle_stations=[name for name, n in stations if n == 0])
+    visible = scoped(select(CivicEvent.id), CivicEvent, user).where(
+        CivicEvent.starts_at >= start, CivicEvent.starts_at < end)
+    hours = (select(ServiceRecord.event_id, func.sum(ServiceRecord.hours).label("hours"))
+             .where(ServiceRecord.deleted_at.is_(None), ServiceRecord.event_id.in_(visible))
+             .group_by(ServiceRecord.event_id).subquery())
+    rows = db.session.execute(
+        select(CivicEvent.id, CivicEvent.starts_at, CivicEvent.audience, CivicEvent.venue_id, Venue.name,
+               VolunteerTeam.name, ServiceProject.festival, func.coalesce(hours.c.hours, 0))
+        .join(Venue, Venue.id == CivicEvent.venue_id)
+        .outerjoin(VolunteerTeam, VolunteerTeam.id == CivicEvent.organizer_team_id)
+        .outerjoin(ServiceProject, ServiceProject.id == CivicEvent.project_id)
+        .outerjoin(hours, hours.c.event_id == CivicEvent.id)
+        .where(CivicEvent.id.in_(visible))).all()
+    months = {m: [0, 0, Decimal(0)] for m in range(1, 13)}
+    venues: dict[str, list] = {}
+    teams: dict[str, list] = {}
+    festivals: dict[str, list] = {}
+    per_venue: dict[int, int] = defaultdict(int)
+    total_audience, total_hours = 0, Decimal(0)
+    for _id, starts_at, audience, venue_id, venue_name, team_name, festival, event_hours in rows:
+        audience, event_hours = audience or 0, Decimal(str(event_hours or 0))
+        total_audience += audience
+        total_hours += event_hours
+        per_venue[venue_id] += 1
+        for bucket, key in ((months, starts_at.astimezone(LOCAL_TZ).month), (venues, venue_name)):
+            entry = bucket.setdefault(key, [0, 0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += audience
+            entry[2] += event_hours
+        if team_name:
+            entry = teams.setdefault(team_name, [0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += event_hours
+        if festival:
+            entry = festivals.setdefault(festival, [0, 0])
+            entry[0] += 1
+            entry[1] += audience
+    stations = [(name, per_venue.get(venue_id, 0)) for venue_id, name in db.session.execute(
+        select(Venue.id, Venue.name).where(Venue.alliance_id == user.alliance_id, Venue.deleted_at.is_(None),
+                                           Venue.kind == "station").order_by(Venue.name)).all()]
+    return Figures(
+        year=year, events=len(rows), audience=total_audience, hours=total_hours,
+        by_month=[(m, *months[m]) for m in range(1, 13)],
+        by_venue=sorted(((name, *v) for name, v in venues.items()), key=lambda r: (-r[1], r[0])),
+        by_team=sorted((name, *v) for name, v in teams.items()),
+        by_festival=[(FESTIVALS.label(code), *festivals[code]) for code in FESTIVALS if code in festivals],
+        stations=stations, idle_stations=[name for name, n in stations if n == 0])
 
 
 @dataclass

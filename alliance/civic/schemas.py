@@ -51,7 +51,7 @@ class VolunteerSchema(RecordSchema):
     name = Str(required=True, validate=length(50, 1))
     volunteer_no = Str(allow_none=True, validate=length(30), metadata={"description": "不填则自动编号"})
     mobile = Str(allow_none=True, validate=length(20), load_only=True)
-    masked_mobile = ma.fields.Method("_masked", dump_only=True, metadata={"type": "string"})
+    masked_mobile = ma.fields.Method("_masked", dump_only=True, allow_none=True, metadata={"type": "string"})
     skills = Str(allow_none=True, validate=length(200))
     team_ids = List(Int(), load_only=True, validate=validate.Length(max=50))
     teams = List(Nested(TeamRefSchema), dump_only=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from alliance.activities.schemas import PhotoUploadSchema
 from alliance.api import api_errors, exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
 from alliance.auth.roles import MANAGERS
@@ -283,8 +284,7 @@ def delete_event(event_id, version=None):
 
 @blp.route("/civic-events/<int:event_id>/photos", methods=["POST"])
 @roles_required(*EDITORS)
-@blp.arguments(__import__("alliance.activities.schemas", fromlist=["PhotoUploadSchema"]).PhotoUploadSchema,
-               location="files")
+@blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, EventSchema)
 def upload_event_photos(files, event_id):
     """上传活动照片（JPG、PNG、WebP；有一张不合格则全部不保存）"""

@@ -431,6 +431,10 @@ def record_hours(user, data: dict) -> ServiceRecord:
     clean_texts(data, (("role", 100, False, "服务内容"),), errors, cleaned)
     errors.raise_if_any()
     _owned(user, event.unit_id, "活动")
+    if not is_manager(user):
+        from alliance.core.permissions import scoped
+        if db.session.scalar(scoped(select(Volunteer.id), Volunteer, user).where(Volunteer.id == volunteer.id)) is None:
+            deny(404, "志愿者不在本单位的服务队")
     length = _hours(event.starts_at, event.ends_at)
     if hours > length:
         errors.add("hours", f"服务时长不能超过活动时长（{length}小时）")

@@ -135,6 +135,13 @@ def test_bad_hours_are_refused(world, civic):
         assert exc.value.fields["hours"] == [message]
 
 
+def test_liaison_names_only_volunteers_of_own_teams(world, civic):
+    outsider = _commit(lambda: s.save_volunteer(world.staff, {"name": "乙队员", "team_ids": [civic.team_b.id]}))
+    with pytest.raises(NotFound):
+        s.record_hours(world.liaison_a, {"event_id": civic.event_a.id, "volunteer_id": outsider.id,
+                                         "hours": Decimal("1")})
+
+
 def test_liaison_of_another_unit_cannot_record_or_verify_hours(world, civic):
     with pytest.raises(NotFound):
         s.record_hours(world.liaison_b, {"event_id": civic.event_a.id, "volunteer_id": civic.volunteer.id,

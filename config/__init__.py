@@ -38,7 +38,11 @@ class DefaultConfig:
         "alliance.auth",
         "alliance.members",
         "alliance.activities",
+<<<<<<< HEAD
         "alliance.civic",
+=======
+        "alliance.imports",
+>>>>>>> main
         "alliance.audit",
         "alliance.demo",
     )

@@ -38,11 +38,8 @@ class DefaultConfig:
         "alliance.auth",
         "alliance.members",
         "alliance.activities",
-<<<<<<< HEAD
-        "alliance.civic",
-=======
         "alliance.imports",
->>>>>>> main
+        "alliance.civic",
         "alliance.audit",
         "alliance.demo",
     )

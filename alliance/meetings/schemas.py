@@ -12,7 +12,7 @@ from alliance.meetings.services import INVITE_GROUPS, MARKABLE, REPLY_CHOICES
 
 
 def _help(label, choices):
-    return label + "：" + "、".join(f"{c} {l}" for c, l in choices.items())
+    return label + "：" + "、".join(f"{code} {text}" for code, text in choices.items())
 
 
 class AgendaItemSchema(RecordSchema):

@@ -622,3 +622,44 @@ def may_manage_meetings(user) -> bool:
 
 def is_liaison(user) -> bool:
     return user.role == LIAISON
+
+
+# --- calendar feed secrets -------------------------------------------------------------------
+
+def _feed_hash(secret: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_calendar_feed(user) -> str:
+    """A new subscription secret for ``user`` (the old one stops working); shown once."""
+    from alliance.meetings.models import CalendarFeed
+
+    revoke_calendar_feed(user)
+    secret = secrets.token_urlsafe(24)
+    db.session.add(CalendarFeed(user_id=user.id, secret_hash=_feed_hash(secret)))
+    db.session.flush()
+    return secret
+
+
+def revoke_calendar_feed(user) -> bool:
+    from alliance.meetings.models import CalendarFeed
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    db.session.flush()
+    return True
+
+
+def user_of_feed(secret: str):
+    from alliance.auth.models import User
+    from alliance.meetings.models import CalendarFeed
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.secret_hash == _feed_hash(secret[:100])))
+    user = db.session.get(User, feed.user_id) if feed else None
+    if user is None or not user.is_active or user.deleted_at is not None:
+        return None
+    return user

@@ -1,8 +1,6 @@
 """Pages of joint meetings. Thin: parse, call a service, commit once, redirect or render."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from alliance.auth.models import User
 from alliance.auth.roles import LIAISON, MANAGERS, READERS_OF_ALL
 from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ
@@ -377,7 +374,7 @@ def minutes(meeting_id: int):
 @roles_required(*READERS_OF_ALL)
 def signin_qr(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
-    url = url_for("meetings.self_sign_in", key=meeting.signin_key, _external=True)
+    url = url_for("meetings.self_sign_in", signin_key=meeting.signin_key, _external=True)
     return render_template("meetings/qr.html", meeting=meeting, url=url, svg=documents.qr_svg(url),
                            counts=attendance_counts(meeting.id, current_user))
 
@@ -390,10 +387,10 @@ def _meeting_by_key(key: str) -> Meeting:
     return meeting
 
 
-@bp.route("/s/<key>", methods=["GET", "POST"])
-def self_sign_in(key: str):
+@bp.route("/s/<signin_key>", methods=["GET", "POST"])
+def self_sign_in(signin_key: str):
     """No account needed: the QR code's secret address names the meeting."""
-    meeting = _meeting_by_key(key)
+    meeting = _meeting_by_key(signin_key)
     form = SignInForm()
     closed = services.signin_window_message(meeting, utcnow())
     done, status = None, 200
@@ -418,40 +415,33 @@ def self_sign_in(key: str):
 
 # --- calendar subscription ---------------------------------------------------------------------
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @bp.route("/meetings/calendar", methods=["GET", "POST"])
 @roles_required()
 def calendar_settings():
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
+    feed = db.session.scalar(select(CalendarFeed.id).where(CalendarFeed.user_id == current_user.id))
     form = VersionOnlyForm()
     new_url = None
     if request.method == "POST":
-        if not form.validate_on_submit():
+        action = request.form.get("action")
+        if not form.validate_on_submit() or action not in ("create", "revoke"):
             abort(400)
-        if feed is not None:
-            db.session.delete(feed)
-            db.session.flush()
-        if request.form.get("action") == "revoke":
+        if action == "revoke":
+            services.revoke_calendar_feed(current_user)
             db.session.commit()
             flash("已停用日历订阅地址", "success")
             return redirect(url_for("meetings.calendar_settings"))
-        secret = secrets.token_urlsafe(24)
-        db.session.add(CalendarFeed(user_id=current_user.id, secret_hash=_hash(secret)))
+        secret = services.issue_calendar_feed(current_user)
         db.session.commit()
-        new_url = url_for("meetings.calendar_subscription", secret=secret, _external=True)
+        new_url = url_for("meetings.calendar_subscription", feed_secret=secret, _external=True)
         feed = True
     return render_template("meetings/calendar.html", feed=feed, new_url=new_url, form=form)
 
 
-@bp.route("/calendar/<secret>.ics")
-def calendar_subscription(secret: str):
+@bp.route("/calendar/<feed_secret>.ics")
+def calendar_subscription(feed_secret: str):
     """A phone calendar's subscription: the secret names the user; revoking it ends access."""
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.secret_hash == _hash(secret[:100])))
-    user = db.session.get(User, feed.user_id) if feed else None
-    if user is None or not user.is_active or user.deleted_at is not None:
+    user = services.user_of_feed(feed_secret)
+    if user is None:
         abort(404)
     return calendar_response(user)
 

@@ -12,8 +12,12 @@ def _init_app(app: Flask) -> None:
     from alliance.api import api
     from alliance.meetings import api as meetings_api, bp, views  # noqa: F401
 
+    from alliance.meetings.queries import unit_attendance_rates
+
     app.register_blueprint(bp)
     api.register_blueprint(meetings_api.blp)
+    # The unit page (members/unit.html) includes meetings/_unit_panel.html, which calls this.
+    app.add_template_global(unit_attendance_rates, "meeting_attendance_rates")
 
 
 def _home_panel(user):

@@ -103,3 +103,16 @@ def test_notice_and_minutes_open_in_word(world, sign_in, db):
         assert "镇长讲话" in text
         if path == "minutes.docx":
             assert "对接三张清单" in text and world.unit_a.name in text
+
+
+def test_role_form_uses_the_people_picker_and_refuses_anothers_person(world, sign_in, db):
+    s = make_setup(world)
+    client = sign_in(world.liaison_a)
+    page = client.get(f"/units/{world.unit_a.id}/roles/new").get_data(as_text=True)
+    assert "people-picker" in page and "<option value=\"%d\"" % s.gu.id not in page
+    response = client.post(f"/units/{world.unit_a.id}/roles/new", data={
+        "role": "liaison", "person_id": str(s.gu.id), "started_on": "2021-02-01"})
+    assert response.status_code == 200 and "请选择列表中的人员" in response.get_data(as_text=True)
+    response = client.post(f"/units/{world.unit_a.id}/roles/new", data={
+        "role": "liaison", "person_id": str(s.li.id), "started_on": "2021-02-01"})
+    assert response.status_code == 302

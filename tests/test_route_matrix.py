@@ -115,6 +115,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/meetings/new"): Case("302 403 403 403 200 200", {"title": ""}),
     ("GET", "/meetings/{meeting_id}"): Case("302 200 404 200 200 200"),
     ("GET", "/meetings/{meeting_id}/edit"): Case("302 403 403 403 200 200"),
+    ("GET", "/meetings/{meeting_id}/arrange"): Case("302 403 403 403 200 200"),
     ("POST", "/meetings/{meeting_id}/edit"): Case("302 403 403 403 200 200", {"title": "", **STALE}),
     ("POST", "/meetings/{meeting_id}/delete"): Case("302 403 403 403 302 302", STALE),
     ("POST", "/meetings/{meeting_id}/agenda"): Case("302 403 403 403 302 302", {"title": ""}),

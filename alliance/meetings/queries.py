@@ -166,3 +166,20 @@ def upcoming_for(user) -> dict | None:
             ReplySlip.unit_id == user.unit_id, ReplySlip.deleted_at.is_(None),
             ReplySlip.meeting_id.in_([m.id for m in meetings])))}
     return {"meetings": meetings, "slips": slips, "is_liaison": user.role == LIAISON}
+
+
+@dataclass
+class SlipCounts:
+    total: int = 0
+    answered: int = 0
+
+
+def slip_counts(meeting_id: int, user) -> SlipCounts:
+    """How many invited units answered (a liaison: their own unit only): one grouped query."""
+    stmt = (scoped(select(ReplySlip.status, func.count()), ReplySlip, user)
+            .where(ReplySlip.meeting_id == meeting_id).group_by(ReplySlip.status))
+    counts = SlipCounts()
+    for status, n in db.session.execute(stmt):
+        counts.total += n
+        counts.answered += n if status == "answered" else 0
+    return counts

@@ -24,7 +24,7 @@ from alliance.meetings.models import (CAPACITIES, MEETING_KINDS, MEETING_STATUSE
                                       Attendance, CalendarFeed, Meeting, ReplySlip)
 from alliance.meetings.queries import (DETAIL_OPTIONS, ROSTER_SORTS, MeetingFilters,
                                        attendance_counts, attendance_query, meeting_list_query,
-                                       reply_slips, slip_of_unit)
+                                       reply_slips, slip_counts, slip_of_unit)
 from alliance.members.models import Alliance, MemberUnit, Person
 from alliance.members.queries import unit_choices
 
@@ -102,14 +102,23 @@ def list_meetings():
 def view_meeting(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id, options=DETAIL_OPTIONS)
     counts = attendance_counts(meeting.id, current_user)
-    slips = reply_slips(meeting, current_user)
     own_slip = slip_of_unit(meeting.id, current_user.unit_id) if current_user.role == LIAISON else None
-    return render_template("meetings/detail.html", meeting=meeting, counts=counts, slips=slips,
+    return render_template("meetings/detail.html", meeting=meeting, counts=counts,
+                           slip_counts=slip_counts(meeting.id, current_user),
                            own_slip=own_slip, can_manage=can_manage(),
-                           can_export=current_user.role in READERS_OF_ALL,
-                           capacities=CAPACITIES, sorts=ROSTER_SORTS,
-                           units=unit_choices(current_user.alliance_id) if can_manage() else [],
-                           action_form=VersionOnlyForm(), groups=services.INVITE_GROUPS)
+                           can_export=current_user.role in READERS_OF_ALL, sorts=ROSTER_SORTS,
+                           action_form=VersionOnlyForm())
+
+
+@bp.route("/meetings/<int:meeting_id>/arrange")
+@roles_required(*MANAGERS)
+def arrange_meeting(meeting_id: int):
+    """The organizer's forms (agenda, speeches, admissions, decisions, invitations) and every
+    unit's reply slip: kept off the meeting page so that page stays light."""
+    meeting = get_visible_or_404(Meeting, meeting_id, options=DETAIL_OPTIONS)
+    return render_template("meetings/arrange.html", meeting=meeting, can_manage=True,
+                           slips=reply_slips(meeting, current_user), capacities=CAPACITIES,
+                           units=unit_choices(current_user.alliance_id), groups=services.INVITE_GROUPS)
 
 
 def _unit_select(form):
@@ -178,7 +187,7 @@ def _int(name: str):
 
 def _small_action(meeting: Meeting, action, success: str, anchor: str = ""):
     """The small forms of the meeting page (agenda, speech, invite...): the refusal is flashed."""
-    back = url_for("meetings.view_meeting", meeting_id=meeting.id) + anchor
+    back = url_for("meetings.arrange_meeting", meeting_id=meeting.id) + anchor
     return button_action(action, VersionOnlyForm(), success=success, target=back, back=back)
 
 

@@ -116,3 +116,11 @@ def test_role_form_uses_the_people_picker_and_refuses_anothers_person(world, sig
     response = client.post(f"/units/{world.unit_a.id}/roles/new", data={
         "role": "liaison", "person_id": str(s.li.id), "started_on": "2021-02-01"})
     assert response.status_code == 302
+
+
+def test_attendance_list_pages_and_liaison_sees_own_unit_only(world, sign_in, db):
+    s = make_setup(world)
+    page = sign_in(world.organizer).get(f"/meetings/{s.meeting.id}/attendance?per_page=1&page=2")
+    assert page.status_code == 200 and "第 2 / 2 页" in page.get_data(as_text=True)
+    text = sign_in(world.liaison_a).get(f"/meetings/{s.meeting.id}/attendance").get_data(as_text=True)
+    assert "徐虹" in text and "顾非非" not in text

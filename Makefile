@@ -42,6 +42,7 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python benchmarks/register_pages.py
 	$(BIN)/python benchmarks/civic.py
+	$(BIN)/python benchmarks/meetings.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -40,6 +40,7 @@ class DefaultConfig:
         "alliance.activities",
         "alliance.imports",
         "alliance.civic",
+        "alliance.meetings",
         "alliance.audit",
         "alliance.demo",
     )

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 ROLES = ("anonymous", "liaison_own", "liaison_other", "organizer", "staff", "admin")
+STRING_PARAMS = ("signin_key", "feed_secret", "kind")  # path parts that are not record ids
 IGNORED_ENDPOINTS = {"static", "bootstrap.static", "swagger_dist.static"}
 
 
@@ -179,9 +180,60 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/units.csv"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/people.xlsx"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/people.csv"): Case("401 200 200 200 200 200"),
+    # meetings (issue 8): a meeting that invited unit A; unit B's liaison gets 404
+    ("GET", "/meetings"): Case("302 200 200 200 200 200"),
+    ("GET", "/meetings/new"): Case("302 403 403 403 200 200"),
+    ("POST", "/meetings/new"): Case("302 403 403 403 200 200", {"title": ""}),
+    ("GET", "/meetings/{meeting_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/meetings/{meeting_id}/edit"): Case("302 403 403 403 200 200"),
+    ("GET", "/meetings/{meeting_id}/arrange"): Case("302 403 403 403 200 200"),
+    ("POST", "/meetings/{meeting_id}/edit"): Case("302 403 403 403 200 200", {"title": "", **STALE}),
+    ("POST", "/meetings/{meeting_id}/delete"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/meetings/{meeting_id}/agenda"): Case("302 403 403 403 302 302", {"title": ""}),
+    ("POST", "/meetings/{meeting_id}/speeches"): Case("302 403 403 403 302 302", {"topic": ""}),
+    ("POST", "/meetings/{meeting_id}/admissions"): Case("302 403 403 403 302 302", {"unit_id": ""}),
+    ("POST", "/meetings/{meeting_id}/action-items"): Case("302 403 403 403 302 302", {"decision": ""}),
+    ("POST", "/meetings/{meeting_id}/action-items/{item_id}/done"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/meetings/{meeting_id}/invite"): Case("302 403 403 403 302 302", {"person_id": ""}),
+    ("POST", "/meetings/{meeting_id}/invite-group"): Case("302 403 403 403 302 302", {"group": ""}),
+    ("GET", "/meetings/{meeting_id}/attendance"): Case("302 200 404 200 200 200"),
+    ("POST", "/meetings/{meeting_id}/attendance/{attendance_id}/mark"): Case("302 403 403 403 302 302",
+                                                                              {"status": "present", **STALE}),
+    ("GET", "/meetings/{meeting_id}/reply-slips/{slip_id}"): Case("302 200 404 403 200 200"),
+    ("POST", "/meetings/{meeting_id}/reply-slips/{slip_id}"): Case("302 200 404 403 200 200", STALE),
+    ("GET", "/meetings/{meeting_id}/notice.docx"): Case("302 403 403 200 200 200"),
+    ("GET", "/meetings/{meeting_id}/minutes.docx"): Case("302 403 403 200 200 200"),
+    ("GET", "/meetings/{meeting_id}/qr"): Case("302 403 403 200 200 200"),
+    ("GET", "/s/{signin_key}"): Case("200 200 200 200 200 200"),
+    ("POST", "/s/{signin_key}"): Case("200 200 200 200 200 200", {"name": "", "last4": ""}),  # closed: 2021
+    ("GET", "/meetings/calendar"): Case("302 200 200 200 200 200"),
+    ("POST", "/meetings/calendar"): Case("302 400 400 400 400 400", {"action": ""}),
+    ("GET", "/calendar/{feed_secret}.ics"): Case("200 200 200 200 200 200"),
+    ("GET", "/api/v1/meetings"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/meetings"): Case("401 403 403 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/meetings/{meeting_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/meetings/{meeting_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/meetings/{meeting_id}?version=0"): Case("401 403 403 403 409 409"),
+    ("POST", "/api/v1/meetings/{meeting_id}/agenda"): Case("401 403 403 403 422 422", {"title": ""}),
+    ("POST", "/api/v1/meetings/{meeting_id}/speeches"): Case("401 403 403 403 422 422", {"topic": ""}),
+    ("POST", "/api/v1/meetings/{meeting_id}/admissions"): Case("401 403 403 403 422 422", {}),
+    ("POST", "/api/v1/meetings/{meeting_id}/action-items"): Case("401 403 403 403 422 422", {"decision": ""}),
+    ("PATCH", "/api/v1/meetings/{meeting_id}/action-items/{item_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("GET", "/api/v1/meetings/{meeting_id}/attendance"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/meetings/{meeting_id}/attendance"): Case("401 403 403 403 422 422", {"person_id": 999999}),
+    ("PATCH", "/api/v1/meetings/{meeting_id}/attendance"): Case("401 403 403 403 422 422",
+                                                                 {"person_id": 999999, "status": "present"}),
+    ("POST", "/api/v1/meetings/{meeting_id}/invitations"): Case("401 403 403 403 422 422", {"group": "x"}),
+    ("GET", "/api/v1/meetings/{meeting_id}/reply-slips"): Case("401 200 404 200 200 200"),
+    ("PUT", "/api/v1/meetings/{meeting_id}/reply-slips/{slip_id}"): Case(
+        "401 409 404 403 409 409", {"answers": [{"person_id": 1, "reply": "coming"}], "version": 0}),
+    ("GET", "/api/v1/meetings/{meeting_id}/roster.xlsx?sort=age"): Case("401 403 403 422 422 422"),
+    ("GET", "/api/v1/meetings/{meeting_id}/roster.pdf?sort=age"): Case("401 403 403 422 422 422"),
+    ("GET", "/api/v1/meetings/{meeting_id}/roster.csv?sort=age"): Case("401 403 403 422 422 422"),
+    ("GET", "/api/v1/meetings.ics"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/meetings/{meeting_id}.ics"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/people-picker?q=xu"): Case("401 200 200 200 200 200"),
 }
-# Path arguments that are words, not record ids: {kind} stands for <kind>, not <int:kind>.
-TEXT_ARGUMENTS = {"kind"}
 
 
 def _rule_key(method: str, path: str) -> tuple[str, str]:
@@ -189,8 +241,8 @@ def _rule_key(method: str, path: str) -> tuple[str, str]:
     import re
 
     path = path.split("?")[0]
-    return method, re.sub(r"\{(\w+)\}",
-                          lambda m: f"<{m[1]}>" if m[1] in TEXT_ARGUMENTS else f"<int:{m[1]}>", path)
+    path = re.sub(r"\{(%s)\}" % "|".join(STRING_PARAMS), r"<\1>", path)
+    return method, re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
 
 def test_every_route_has_a_row(app):
@@ -233,10 +285,39 @@ def matrix_world(world):
 
     civic_ids = make_civic_records(world)  # civic practice
     return world, {**civic_ids,
+    meeting_ids = _matrix_meeting(world, person)
+    return world, {**meeting_ids,
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units",
     }
+
+
+def _matrix_meeting(world, person) -> dict:
+    """meetings (issue 8): a meeting of 2021 (sign-in closed) that invited unit A's secretary."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from alliance.audit.context import acting_as
+    from alliance.core.dates import LOCAL_TZ
+    from alliance.extensions import db
+    from alliance.meetings import services as meetings
+    from alliance.meetings.models import ReplySlip
+    from tests.factories import SETUP
+
+    start = datetime(2021, 1, 21, 14, tzinfo=LOCAL_TZ)
+    with acting_as(SETUP):
+        meeting = meetings.create_meeting({"kind": "joint", "title": "联席会", "starts_at": start,
+                                           "ends_at": start + timedelta(hours=2)},
+                                          alliance_id=world.alliance.id)
+        attendance = meetings.invite_person(meeting, person.id)
+        item = meetings.add_action_item(meeting, {"decision": "对接三张清单"})
+        secret = meetings.issue_calendar_feed(world.liaison_a)
+        db.session.commit()
+    slip = db.session.scalar(select(ReplySlip).where(ReplySlip.meeting_id == meeting.id))
+    return {"meeting_id": meeting.id, "attendance_id": attendance.id, "item_id": item.id,
+            "slip_id": slip.id, "signin_key": meeting.signin_key, "feed_secret": secret}
 
 
 def _clients(world, sign_in, api_as):

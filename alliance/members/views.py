@@ -129,12 +129,13 @@ def restore_unit(unit_id: int):
 
 # --- unit roles ----------------------------------------------------------------------------
 
-def _person_choices(unit: MemberUnit) -> list:
-    """Managers pick anyone in the alliance; a liaison picks among their unit's people."""
-    stmt = people_list_query(current_user, sort="strokes")
-    people = db.session.scalars(stmt.limit(2000)).all()
-    return select_choices([(p.id, f"{p.name}（{p.title}）" if p.title else p.name) for p in people],
-                          "（选择已有人员）")
+def _visible_person(person_id: int | None) -> Person | None:
+    """Managers pick anyone in the alliance; a liaison among their unit's people (the picker
+    searches only those, and a hand-made id of anyone else is refused here)."""
+    if not person_id:
+        return None
+    return db.session.scalars(people_list_query(current_user, sort="strokes")
+                              .where(Person.id == person_id)).first()
 
 
 @bp.route("/units/<int:unit_id>/roles/new", methods=["GET", "POST"])
@@ -144,7 +145,6 @@ def assign_role(unit_id: int):
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位的职务")
     form = RoleForm()
-    form.person_id.choices = _person_choices(unit)
     if form.validate_on_submit():
         def action():
             person = _chosen_person(form)
@@ -156,14 +156,17 @@ def assign_role(unit_id: int):
                                    target=url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
-    return render_template("members/role_form.html", form=form, unit=unit)
+    chosen = _visible_person(form.person_id.data)
+    return render_template("members/role_form.html", form=form, unit=unit,
+                           person_label=chosen.name if chosen else "")
 
 
 def _chosen_person(form: RoleForm) -> Person:
     if form.person_id.data:
-        if form.person_id.data not in {c.value for c in form.person_id.choices}:
+        person = _visible_person(form.person_id.data)
+        if person is None:
             raise FieldErrors({"person_id": ["请选择列表中的人员"]})
-        return db.session.get(Person, form.person_id.data)
+        return person
     if not blank_to_none(form.new_name.data):
         raise FieldErrors({"person_id": ["请选择已有人员，或填写新增人员的姓名"]})
     try:

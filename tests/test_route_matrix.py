@@ -284,9 +284,8 @@ def matrix_world(world):
     from tests.civic.world import make_civic_records
 
     civic_ids = make_civic_records(world)  # civic practice
-    return world, {**civic_ids,
     meeting_ids = _matrix_meeting(world, person)
-    return world, {**meeting_ids,
+    return world, {**civic_ids, **meeting_ids,
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units",

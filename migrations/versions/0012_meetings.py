@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'meetings_1'
-down_revision = '0001'
+down_revision = 'civic_1'
 branch_labels = None
 depends_on = None
 

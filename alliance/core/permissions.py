@@ -91,3 +91,10 @@ def can_edit_unit_records(unit_id: int, user=None) -> bool:
     if user.role in MANAGERS:
         return True
     return user.role == LIAISON and user.unit_id == unit_id
+
+
+def is_visible(record, user=None, *, include_deleted: bool = False) -> bool:
+    """Whether ``record`` (already loaded) is one the user may see, by its model's policy."""
+    model = type(record)
+    stmt = scoped(select(model.id), model, user, include_deleted=include_deleted)
+    return db.session.scalar(stmt.where(model.id == record.id)) is not None

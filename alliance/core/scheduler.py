@@ -10,8 +10,25 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
 from alliance.core.areas import Job, registry
+from alliance.core.types import UTCDateTime
 from alliance.extensions import db
+
+
+class JobLease(db.Model):
+    """Which trigger (slot) of a job was last taken, by which process: see ``take_slot``."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_slot: Mapped[int] = mapped_column(BigInteger)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def all_jobs() -> dict[str, Job]:

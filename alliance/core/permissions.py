@@ -9,7 +9,7 @@ from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
-from alliance.auth.roles import ALL_ROLES, LIAISON, MANAGERS
+from alliance.core.roles import ALL_ROLES, LIAISON, MANAGERS
 from alliance.core.visibility import policy_of
 from alliance.extensions import db, login_manager
 

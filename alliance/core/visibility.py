@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from alliance.auth.roles import READERS_OF_ALL
+from alliance.core.roles import READERS_OF_ALL
 
 
 class Policy:

@@ -24,8 +24,13 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+# The audit trail is shared infrastructure (core records and reads it: acting_as, export
+# entries); it registers as an area only for its pages. Every other area is off limits.
+INFRASTRUCTURE = {"alliance.audit"}
+
+
 def _imported_areas(package: str) -> dict[str, set[str]]:
-    areas = {a for a in DefaultConfig.AREAS if a != f"alliance.{package}"}
+    areas = set(DefaultConfig.AREAS) - INFRASTRUCTURE - {f"alliance.{package}"}
     found = {}
     for path in sorted((PROJECT / "alliance" / package).rglob("*.py")):
         hits = {name for name in _imports(path)

@@ -1,13 +1,13 @@
 """platform: shared uploads (longer content types), scheduler leases
 
 Revision ID: platform_1
-Revises: 0001
+Revises: register_search_1
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "platform_1"
-down_revision = "0001"
+down_revision = "register_search_1"
 branch_labels = None
 depends_on = None
 

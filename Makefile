@@ -33,7 +33,7 @@ demo: db
 ## run: install, upgrade the database, load the demo alliance, serve on http://$(HOST):$(PORT)
 run: demo
 	@echo "联盟通 running on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	SCHEDULER_ENABLED=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 ## test: install, then the whole suite on SQLite, on PostgreSQL, and in a real browser
 test: install-dev

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from alliance.auth.roles import MANAGERS
+from alliance.core.roles import MANAGERS
 from alliance.core.validators import mask_mobile
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from alliance.audit.models import AuditEntry
-from alliance.core.permissions import scoped
+from alliance.core.permissions import scoped, visible
 from alliance.extensions import db
 from alliance.members.models import MemberUnit, Person, UnitRole
 
@@ -93,8 +93,16 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
     else:
         order = (Person.name_stroke_key, Person.id)
     live = UnitRole.roles_current_criteria()
+    # Only the roles the user may see: a liaison sees a person's role at their unit, not others.
     return stmt.order_by(*order).options(
-        selectinload(Person.roles.and_(*live)).selectinload(UnitRole.unit))
+        selectinload(Person.roles.and_(*live, visible(UnitRole, user))).selectinload(UnitRole.unit))
+
+
+def person_roles(person: Person, user) -> list[UnitRole]:
+    """The person's roles (current first, then by start) that the user may see."""
+    return list(db.session.scalars(
+        scoped(select(UnitRole), UnitRole, user).where(UnitRole.person_id == person.id)
+        .options(selectinload(UnitRole.unit)).order_by(UnitRole.started_on.desc())))
 
 
 @dataclass

@@ -15,7 +15,7 @@ from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
 from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
-from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query,
+from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query, person_roles,
                                       unit_list_query, unit_page)
 
 
@@ -242,10 +242,8 @@ def create_person():
 @roles_required()
 def view_person(person_id: int):
     person = get_visible_or_404(Person, person_id, include_deleted=current_user.role in MANAGERS)
-    roles = db.session.scalars(
-        db.select(UnitRole).where(UnitRole.person_id == person.id, UnitRole.deleted_at.is_(None))
-        .options(db.selectinload(UnitRole.unit)).order_by(UnitRole.started_on.desc())).all()
-    return render_template("members/person.html", person=person, roles=roles,
+    return render_template("members/person.html", person=person,
+                           roles=person_roles(person, current_user),
                            can_manage=current_user.role in MANAGERS, action_form=VersionOnlyForm())
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'civic_1'
-down_revision = 'register_search_1'
+down_revision = 'platform_1'
 branch_labels = None
 depends_on = None
 

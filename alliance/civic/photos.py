@@ -1,15 +1,14 @@
-"""Photos of civic events: a thin wrapper over the activity photo pipeline (type from the
-bytes, size and pixel limits, thumbnails, all-or-nothing, files of a rolled-back transaction
-removed), until ``alliance/core/uploads.py`` lands on main; then this wrapper switches to it."""
+"""Photos of civic events through the shared uploads (``core/uploads.py``): type from the bytes,
+size and pixel limits, metadata stripped, thumbnails, all-or-nothing, files of a rolled-back
+transaction removed."""
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from alliance.activities import services as pipeline
+from alliance.core import uploads
 from alliance.civic.models import CivicEvent, CivicEventPhoto
 from alliance.core.checks import Errors
 from alliance.core.errors import FieldErrors
@@ -20,31 +19,29 @@ SUBFOLDER = "civic"
 
 
 def folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / SUBFOLDER
+    return uploads.folder_path(SUBFOLDER)
 
 
 def add_photos(event: CivicEvent, files) -> list[CivicEventPhoto]:
-    files = [f for f in files if f is not None and getattr(f, "filename", None)]
+    files = [f for f in files if uploads.has_upload(f)]
     if not files:
         raise FieldErrors({"photos": ["请选择要上传的照片"]})
     existing = db.session.scalar(select(func.count(CivicEventPhoto.id)).where(
         CivicEventPhoto.event_id == event.id, CivicEventPhoto.deleted_at.is_(None))) or 0
     errors = Errors()
-    prepared = pipeline._prepare_photos(files, existing=existing, errors=errors)
+    allowed = int(current_app.config["PHOTOS_PER_ACTIVITY"])
+    if existing + len(files) > allowed:
+        errors.add("photos", f"每次活动最多{allowed}张照片（已有{existing}张，本次选择了{len(files)}张，"
+                             f"最多还能上传{max(0, allowed - existing)}张）")
+    checked = [] if errors else uploads.check_uploads(files, kind=uploads.IMAGES, field="photos", errors=errors)
     errors.raise_if_any()
-    target = folder()
-    target.mkdir(parents=True, exist_ok=True)
     position = existing
     photos = []
-    for item in prepared:
-        stored = f"{uuid.uuid4().hex}.{item.extension}"
-        pipeline._write_file(target / stored, item.content)
-        pipeline._write_file(target / pipeline.thumbnail_name(stored), item.thumbnail)
+    for item in checked:
+        stored = uploads.write_upload(item, folder=SUBFOLDER)
         position += 1
-        photo = CivicEventPhoto(alliance_id=event.alliance_id, event_id=event.id, stored_name=stored,
-                                original_name=item.original_name, content_type=item.content_type,
-                                size_bytes=len(item.content), width=item.width, height=item.height,
-                                position=position)
+        photo = CivicEventPhoto(alliance_id=event.alliance_id, event_id=event.id, position=position,
+                                **stored.columns())
         db.session.add(photo)
         photos.append(photo)
     event.updated_at = utcnow()  # photos are part of the event: bump its version

@@ -217,7 +217,7 @@ def photo(event_id: int, event_photo_id: int):
         CivicEventPhoto.id == event_photo_id, CivicEventPhoto.event_id == event.id, CivicEventPhoto.deleted_at.is_(None)))
     if item is None:
         abort(404)
-    from alliance.activities.services import thumbnail_name
+    from alliance.core.uploads import thumbnail_name
     name, mimetype = item.stored_name, item.content_type
     if request.args.get("thumb") == "1" and (event_photos.folder() / thumbnail_name(name)).is_file():
         name, mimetype = thumbnail_name(name), "image/jpeg"

@@ -26,8 +26,12 @@ from alliance.ratings.schemas import (DecisionArgs, DistributionSchema, Objectio
 blp = Blueprint("ratings_api", __name__, url_prefix="/api/v1",
                 description="星级党组织评定：党组织、评分细则、评定流程（联络员只能填报本单位党组织）")
 exempt_from_form_csrf(blp)
-FILE_RESPONSE = {"description": "文件", "content": {"application/octet-stream": {
-    "schema": {"type": "string", "format": "binary"}}}}
+from alliance.core.exports import MIMETYPES  # noqa: E402
+
+
+def _file_response(kind: str) -> dict:
+    return {"description": "文件", "content": {MIMETYPES[kind]: {
+        "schema": {"type": "string", "format": "binary"}}}}
 ORG_OPTIONS = [db.selectinload(PartyOrganization.secretaries), db.joinedload(PartyOrganization.unit)]
 
 
@@ -305,7 +309,7 @@ def rating_report(year):
 @blp.route("/reports/ratings/casebook.docx")
 @roles_required()
 @blp.arguments(YearArgs, location="query", as_kwargs=True)
-@blp.doc(responses={200: FILE_RESPONSE})
+@blp.doc(responses={200: _file_response("docx")})
 def casebook(year):
     """五星党组织案例汇编（Word）"""
     return reports.casebook_response(current_user, year)
@@ -314,7 +318,7 @@ def casebook(year):
 @blp.route("/reports/ratings/notice.xlsx")
 @roles_required()
 @blp.arguments(YearArgs, location="query", as_kwargs=True)
-@blp.doc(responses={200: FILE_RESPONSE})
+@blp.doc(responses={200: _file_response("xlsx")})
 def notice_xlsx(year):
     """公示名单（Excel）"""
     return reports.notice_response(current_user, year, "xlsx")
@@ -323,7 +327,7 @@ def notice_xlsx(year):
 @blp.route("/reports/ratings/notice.pdf")
 @roles_required()
 @blp.arguments(YearArgs, location="query", as_kwargs=True)
-@blp.doc(responses={200: FILE_RESPONSE})
+@blp.doc(responses={200: _file_response("pdf")})
 def notice_pdf(year):
     """公示名单（PDF）"""
     return reports.notice_response(current_user, year, "pdf")

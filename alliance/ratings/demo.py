@@ -131,24 +131,22 @@ def load_demo_ratings(alliance) -> list[str]:
     pool = general[:6] + unit_orgs[:10] + residential  # the strongest candidates first
     targets = [5] * DISTRIBUTION_2020[5] + [4] * DISTRIBUTION_2020[4] + [3] * DISTRIBUTION_2020[3]
     ranges = {5: (90, 99), 4: (80, 89), 3: (70, 79)}
-    rated_2020 = []
+    rows = []
     for org, stars in zip(pool, targets):
-        rating = services.start_rating(org, 2020, is_sample=True)
-        points = _points_for(rubric_2020.definition, rng.randint(*ranges[stars]), rng)
-        _run_to(rating, points, "confirmed", notice_on=NOTICE_2020, confirm_on=CONFIRM_2020,
-                case_text=CASE_TEXT.format(name=org.name) if stars == 5 else None)
-        assert rating.stars == stars, (org.name, rating.total)
-        if stars == 5:
-            services.nominate(rating, version=rating.version)
-            services.record_district_decision(rating, True, "经区委组织部审核，认定为区级五星党组织",
-                                              version=rating.version)
-        rated_2020.append(org)
+        rows.append({"organization": org, "year": 2020,
+                     "points": _points_for(rubric_2020.definition, rng.randint(*ranges[stars]), rng),
+                     "notice_starts_on": NOTICE_2020, "confirmed_on": CONFIRM_2020,
+                     "district_approved": True if stars == 5 else None,
+                     "case_text": CASE_TEXT.format(name=org.name) if stars == 5 else None})
+    imported = services.import_results(rows, alliance_id=alliance.id, is_sample=True)
+    assert [r.stars for r in imported] == targets
+    rated_2020 = [row["organization"] for row in rows]
     # --- 2021: the cycle in progress ---
     services.create_rubric({"year": 2021, "name": "星级党组织评定细则", "notice_days": 5},
                            alliance_id=alliance.id)
     rubric_2021 = services.rubric_for_year(alliance.id, 2021)
-    stages = (["confirmed"] * 4 + ["in_notice"] * 6 + ["reviewed"] * 5 + ["submitted"] * 10
-              + ["self_assessing"] * 15)
+    stages = (["confirmed"] * 3 + ["in_notice"] * 4 + ["reviewed"] * 3 + ["submitted"] * 6
+              + ["self_assessing"] * 8)
     today = services.local_today()
     in_2021 = unit_orgs + rated_2020[:len(stages)]
     seen = set()

@@ -9,14 +9,21 @@ from alliance.core.dates import format_date_zh
 from alliance.core.exports import Sheet, download, pdf_bytes, record_export, xlsx_bytes
 
 from alliance.extensions import db
-from alliance.ratings.models import PUBLIC_STATUSES, PartyOrganization, Rating
+from sqlalchemy import select
+
+from alliance.core.permissions import scoped
+from alliance.ratings.models import PUBLIC_STATUSES, OrganizationSecretary, PartyOrganization, Rating
 from alliance.ratings.queries import RatingFilters, rating_list_query
 
 
 def five_star_ratings(user, year: int) -> list[Rating]:
-    stmt = rating_list_query(user, RatingFilters(year=year, status="confirmed", stars=5)).options(
-        db.joinedload(Rating.organization).joinedload(PartyOrganization.unit),
-        db.selectinload(Rating.organization).selectinload(PartyOrganization.secretaries))
+    stmt = scoped(select(Rating), Rating, user).join(Rating.organization).where(
+        Rating.year == year, Rating.status == "confirmed", Rating.stars == 5).options(
+        db.contains_eager(Rating.organization).joinedload(PartyOrganization.unit),
+        db.contains_eager(Rating.organization).selectinload(PartyOrganization.secretaries)
+        .joinedload(OrganizationSecretary.person)).order_by(
+        PartyOrganization.sort_order.is_(None), PartyOrganization.sort_order,
+        PartyOrganization.name_stroke_key, Rating.id)
     return list(db.session.scalars(stmt).unique())
 
 

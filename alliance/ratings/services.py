@@ -581,3 +581,47 @@ def result_of(rating: Rating) -> scoring.Result:
     reviewing = any(e.review_points is not None for e in rating.entries)
     return scoring.compute(rating.rubric.definition,
                            _points(rating, "review_points" if reviewing else "self_points"))
+
+
+def import_results(rows: list[dict], *, alliance_id: int, is_sample: bool = False) -> list[Rating]:
+    """Record past years' confirmed results kept in spreadsheets (one flush for all rows).
+
+    Each row: ``organization`` (a PartyOrganization), ``year``, ``points`` (item code → reviewed
+    points), ``notice_starts_on``, ``confirmed_on``, optional ``district_approved`` and
+    ``case_text``. The totals and stars are computed here like any other rating's, and the
+    points are checked against the year's rubric: one bad row refuses them all."""
+    ratings = []
+    errors = Errors()
+    for index, row in enumerate(rows, 1):
+        organization, year = row["organization"], row["year"]
+        rubric = rubric_for_year(alliance_id, year)
+        if rubric is None or organization.alliance_id != alliance_id:
+            errors.add(f"rows.{index}", f"{year}年还没有评分细则，请先由党群办制定")
+            continue
+        rating = Rating(alliance_id=alliance_id, organization_id=organization.id,
+                        unit_id=organization.unit_id, rubric=rubric, year=year,
+                        status="in_notice", nomination="none", vetoed=False, is_sample=is_sample,
+                        case_text=row.get("case_text"), notice_starts_on=row["notice_starts_on"],
+                        notice_ends_on=row["notice_starts_on"] + timedelta(days=rubric.notice_days - 1))
+        answers = [{"item_code": code, "points": points} for code, points in row["points"].items()]
+        try:
+            cleaned = _clean_answers(rating, answers, "comment")
+        except FieldErrors as exc:
+            errors.add(f"rows.{index}", "；".join(m for ms in exc.fields.values() for m in ms))
+            continue
+        rating.entries = [RatingEntry(alliance_id=alliance_id, item_code=code, self_points=points,
+                                      review_points=points) for code, points, _ in cleaned]
+        _recompute(rating)
+        rating.status, rating.confirmed_on = "confirmed", row["confirmed_on"]
+        if row.get("district_approved") is not None:
+            if not rating.stars or rating.stars not in rubric.definition["district_stars"]:
+                errors.add(f"rows.{index}", "只有可推荐区级的星级才能登记区级认定")
+                continue
+            rating.nomination = "approved" if row["district_approved"] else "rejected"
+        rating.result = _snapshot(rating)
+        rubric.status = "in_use"
+        ratings.append(rating)
+    errors.raise_if_any()
+    db.session.add_all(ratings)
+    db.session.flush()
+    return ratings

@@ -181,7 +181,9 @@ WORKFLOW = {
 }
 
 
-@bp.route("/ratings/<int:rating_id>/<any(notice, confirm, nominate):step>", methods=["POST"])
+@bp.route("/ratings/<int:rating_id>/notice", methods=["POST"], defaults={"step": "notice"})
+@bp.route("/ratings/<int:rating_id>/confirm", methods=["POST"], defaults={"step": "confirm"})
+@bp.route("/ratings/<int:rating_id>/nominate", methods=["POST"], defaults={"step": "nominate"})
 @roles_required(*MANAGERS)
 def workflow_step(rating_id: int, step: str):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())

@@ -30,6 +30,12 @@ CASE_TEXT = ("{name}坚持党建引领，围绕“凝聚 责任 共建 共赢”
              "结对共建和为民办实事项目，形成了可复制、可推广的工作经验。")
 
 
+def _ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else ORDINALS[tens - 1]) + "十" if tens else "") + (ORDINALS[ones - 1] if ones else "")
+
+
 def _unit(alliance, name: str, category: str) -> MemberUnit:
     unit = db.session.scalar(select(MemberUnit).where(
         MemberUnit.alliance_id == alliance.id, MemberUnit.name == name, MemberUnit.deleted_at.is_(None)))
@@ -96,31 +102,36 @@ def load_demo_ratings(alliance) -> list[str]:
     # --- organizations: residential branches (split in 2020), villages, member units ---
     residential: list[PartyOrganization] = []
     general: list[PartyOrganization] = []
-    per_community = [RESIDENTIAL_BRANCHES // len(COMMUNITIES)] * len(COMMUNITIES)
+    def live(category):
+        return list(db.session.scalars(select(MemberUnit).where(
+            MemberUnit.alliance_id == alliance.id, MemberUnit.deleted_at.is_(None),
+            MemberUnit.category == category).order_by(MemberUnit.id)))
+
+    communities = live("residential") or [_unit(alliance, f"{c}居民区", "residential") for c in COMMUNITIES]
+    villages = live("village") or [_unit(alliance, v, "village") for v in VILLAGES]
+    per_community = [RESIDENTIAL_BRANCHES // len(communities)] * len(communities)
     for i in range(RESIDENTIAL_BRANCHES - sum(per_community)):
         per_community[i] += 1
-    for community, count in zip(COMMUNITIES, per_community):
-        unit = _unit(alliance, f"{community}居民区", "residential")
-        parent = _org(alliance, f"{community}居民区党总支", "general_branch", unit,
+    for unit, count in zip(communities, per_community):
+        parent = _org(alliance, f"{unit.name}党总支", "general_branch", unit,
                       members_count=rng.randint(120, 320), founded=date(rng.randint(1995, 2012), 7, 1),
-                      profile=f"{community}居民区党总支2020年完成支部拆分，下设{count}个党支部。")
+                      profile=f"{unit.name}党总支2020年完成支部拆分，下设{count}个党支部。")
         general.append(parent)
         for n in range(count):
-            residential.append(_org(alliance, f"{community}居民区第{ORDINALS[n]}党支部", "branch", unit,
+            residential.append(_org(alliance, f"{unit.name}第{_ordinal(n + 1)}党支部", "branch", unit,
                                     parent=parent, members_count=rng.randint(18, 60),
                                     founded=date(2020, rng.randint(3, 6), 1)))
-    for village in VILLAGES:
-        unit = _unit(alliance, village, "village")
-        parent = _org(alliance, f"{village}党总支", "general_branch", unit,
+    for unit in villages:
+        parent = _org(alliance, f"{unit.name}党总支", "general_branch", unit,
                       members_count=rng.randint(80, 200), founded=date(1985, 7, 1))
         general.append(parent)
         for n in range(2):
-            residential.append(_org(alliance, f"{village}第{ORDINALS[n]}党支部", "branch", unit,
+            residential.append(_org(alliance, f"{unit.name}第{_ordinal(n + 1)}党支部", "branch", unit,
                                     parent=parent, members_count=rng.randint(20, 50)))
     unit_orgs = []
     for unit in db.session.scalars(select(MemberUnit).where(
             MemberUnit.alliance_id == alliance.id, MemberUnit.deleted_at.is_(None),
-            MemberUnit.category.notin_(("residential", "village"))).order_by(MemberUnit.id)):
+            MemberUnit.category.notin_(("residential", "village"))).order_by(MemberUnit.sort_order, MemberUnit.id)):
         kind = "committee" if unit.category in ("hospital", "bank", "military", "enterprise", "metro") else "branch"
         unit_orgs.append(_org(alliance, f"{unit.name}{'党委' if kind == 'committee' else '党支部'}",
                               kind, unit, members_count=rng.randint(15, 400),

@@ -74,7 +74,7 @@ def overview():
     result = paginate(queries.rating_list_query(current_user, queries.RatingFilters(
         year=year, status="confirmed", stars=stars if stars in (3, 4, 5) else None)), page, per_page)
     return render_template("ratings/overview.html", year=year, figures=figures, progress=progress,
-                           statuses=RATING_STATUSES, chart=distribution_chart(figures), page=result,
+                           statuses=RATING_STATUSES, dist_chart=distribution_chart(figures), page=result,
                            stars=stars, star_labels=STAR_LABELS, years=queries.years(current_user))
 
 

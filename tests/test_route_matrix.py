@@ -122,6 +122,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/ratings/{rating_id}/district-decision"): Case("302 403 403 403 302 302", STALE),
     ("POST", "/ratings/{rating_id}/objections"): Case("302 403 403 403 302 302", {"raised_by": ""}),
     ("POST", "/ratings/{rating_id}/objections/{objection_id}/answer"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/evidence"): Case("302 422 404 403 422 422", files=True),
+    ("GET", "/ratings/{rating_id}/evidence/{evidence_id}"): Case("302 200 404 200 200 200"),
     ("GET", "/organizations"): Case("302 200 200 200 200 200"),
     ("GET", "/organizations/{organization_id}"): Case("302 200 404 200 200 200"),
     ("POST", "/organizations/{organization_id}/ratings"): Case("302 302 404 403 302 302", {"year": ""}),
@@ -152,6 +154,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/ratings/{rating_id}/district-decision"): Case("401 403 403 403 409 409", {"version": 0, "approved": True}),
     ("POST", "/api/v1/ratings/{rating_id}/objections"): Case("401 403 403 403 422 422", {}),
     ("POST", "/api/v1/ratings/{rating_id}/objections/{objection_id}/answer"): Case("401 403 403 403 409 409", {"version": 0, "answer": "x"}),
+    ("POST", "/api/v1/ratings/{rating_id}/evidence"): Case("401 422 422 403 422 422", files=True),
+    ("GET", "/api/v1/ratings/{rating_id}/evidence/{evidence_id}"): Case("401 200 404 200 200 200"),
     ("GET", "/api/v1/reports/ratings?year=2020"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/reports/ratings/casebook.docx?year=2020"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/reports/ratings/notice.xlsx?year=2020"): Case("401 200 200 200 200 200"),
@@ -226,9 +230,14 @@ def _ratings_world(world) -> dict:
     objection = RatingObjection(alliance_id=world.alliance.id, rating_id=rating.id, raised_by="群众",
                                 raised_on=date(2021, 12, 1), content="异议")
     db.session.add(objection)
+    from werkzeug.datastructures import FileStorage
+
+    from alliance.ratings.evidence import add_evidence
+
+    evidence = add_evidence(rating, "D1-1", FileStorage(io.BytesIO(b"%PDF-1.4 minutes"), filename="学习记录.pdf"))
     db.session.commit()
     return {"organization_id": organization.id, "rubric_id": rubric.id, "rating_id": rating.id,
-            "objection_id": objection.id}
+            "objection_id": objection.id, "evidence_id": evidence.id}
 
 
 def _clients(world, sign_in, api_as):

@@ -14,7 +14,8 @@ EDITORS = (*MANAGERS, LIAISON)  # fill in self-assessments; organizers read and 
 
 def rating_options() -> list:
     return [db.joinedload(Rating.organization), db.joinedload(Rating.rubric),
-            db.selectinload(Rating.entries), db.selectinload(Rating.objections)]
+            db.selectinload(Rating.entries), db.selectinload(Rating.objections),
+            db.selectinload(Rating.evidence)]
 
 
 def editable_rating(rating_id: int) -> Rating:

@@ -12,11 +12,11 @@ from alliance.core.pagination import paginate
 from alliance.core.permissions import get_visible_or_404, roles_required, scoped
 from alliance.extensions import db
 from alliance.members.models import Person
-from alliance.ratings import queries, reports, services
+from alliance.ratings import evidence, queries, reports, services
 from alliance.ratings.access import (EDITORS, editable_rating, organization_for_rating,
                                      rating_options)
 from alliance.ratings.models import PartyOrganization, Rating, RatingObjection, Rubric
-from alliance.ratings.schemas import (DecisionArgs, DistributionSchema, ObjectionAnswerArgs,
+from alliance.ratings.schemas import (DecisionArgs, EvidenceFormSchema, EvidenceUploadSchema, DistributionSchema, ObjectionAnswerArgs,
                                       ObjectionSchema, OrganizationListArgs, OrganizationPage,
                                       OrganizationPatchSchema, OrganizationSchema, RatingListArgs,
                                       RatingPage, RatingSchema, ReturnArgs, ReviewArgs,
@@ -293,6 +293,30 @@ def district_decision(data, rating_id):
     """登记区级认定结果"""
     return _action(rating_id, services.record_district_decision, data["approved"], data.get("note"),
                    version=data["version"])
+
+
+@blp.route("/ratings/<int:rating_id>/evidence", methods=["POST"])
+@roles_required(*EDITORS)
+@blp.arguments(EvidenceFormSchema, location="form")
+@blp.arguments(EvidenceUploadSchema, location="files")
+@blp.response(201, RatingSchema)
+def upload_evidence(form, files, rating_id):
+    """上传佐证材料（multipart/form-data：item_code 与 file；PDF 或图片，不超过10MB）"""
+    rating = editable_rating(rating_id)
+    evidence.add_evidence(rating, form["item_code"], files["file"])
+    db.session.commit()
+    return get_visible_or_404(Rating, rating_id, options=rating_options())
+
+
+@blp.route("/ratings/<int:rating_id>/evidence/<int:evidence_id>")
+@roles_required()
+@blp.doc(responses={200: {"description": "佐证文件", "content": {
+    t: {"schema": {"type": "string", "format": "binary"}}
+    for t in ("application/pdf", "image/jpeg", "image/png", "image/webp")}}})
+def get_evidence(rating_id, evidence_id):
+    """下载佐证材料"""
+    rating = get_visible_or_404(Rating, rating_id)
+    return evidence.send(evidence.live_evidence(rating, evidence_id))
 
 
 # --- reports -------------------------------------------------------------------------------

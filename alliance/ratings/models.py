@@ -180,6 +180,10 @@ class Rating(AllianceRecord, db.Model):
     rubric: Mapped[Rubric] = relationship()
     entries: Mapped[list[RatingEntry]] = relationship(
         back_populates="rating", order_by="RatingEntry.id")
+    evidence: Mapped[list[RatingEvidence]] = relationship(
+        order_by="RatingEvidence.id",
+        primaryjoin="and_(RatingEvidence.rating_id == Rating.id, RatingEvidence.deleted_at.is_(None))",
+        viewonly=True)
     objections: Mapped[list[RatingObjection]] = relationship(
         order_by="RatingObjection.id",
         primaryjoin="and_(RatingObjection.rating_id == Rating.id, RatingObjection.deleted_at.is_(None))",

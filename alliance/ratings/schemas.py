@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from alliance.api.schemas import (BaseSchema, Bool, Date, Dict, Int, List, Nested, PagingArgs,
                                   RecordSchema, Str, int_range, length, one_of, page_schema)
+from flask_smorest.fields import Upload
+
 from alliance.ratings.models import ORG_KINDS, RATING_STATUSES
 
 KIND_HELP = "组织类型：" + "、".join(f"{c} {label}" for c, label in ORG_KINDS.items())
@@ -79,6 +81,22 @@ class EntrySchema(BaseSchema):
     review_comment = Str(allow_none=True)
 
 
+class EvidenceSchema(BaseSchema):
+    id = Int()
+    item_code = Str()
+    original_name = Str()
+    content_type = Str()
+    size_bytes = Int()
+
+
+class EvidenceUploadSchema(BaseSchema):
+    file = Upload(required=True, metadata={"description": "PDF 或 JPG、PNG、WebP 图片，不超过10MB"})
+
+
+class EvidenceFormSchema(BaseSchema):
+    item_code = Str(required=True, validate=length(30, 1), metadata={"description": "评分项编号"})
+
+
 class ObjectionSchema(RecordSchema):
     raised_by = Str(required=True, validate=length(100, 1), metadata={"description": "提出人"})
     content = Str(required=True, validate=length(2000, 1), metadata={"description": "异议内容"})
@@ -110,6 +128,7 @@ class RatingSchema(RecordSchema):
     result = Dict(dump_only=True, allow_none=True)
     entries = List(Nested(EntrySchema), dump_only=True)
     objections = List(Nested(ObjectionSchema), dump_only=True)
+    evidence = List(Nested(EvidenceSchema), dump_only=True)
 
 
 class RatingListArgs(PagingArgs):

@@ -164,6 +164,30 @@ def save_self_assessment(rating_id: int):
     return _rating_action(rating, action, "已提交自评，等待审核" if submit else "自评已保存")
 
 
+@bp.route("/ratings/<int:rating_id>/evidence", methods=["POST"])
+@roles_required(*EDITORS)
+def upload_evidence(rating_id: int):
+    from alliance.ratings import evidence
+
+    rating = editable_rating(rating_id)
+    outcome = _run(lambda: evidence.add_evidence(rating, request.form.get("item_code"),
+                                                 request.files.get("file")),
+                   success="佐证材料已上传", back=url_for("ratings.view_rating", rating_id=rating_id))
+    if isinstance(outcome, FieldErrors):
+        fresh = get_visible_or_404(Rating, rating.id, options=rating_options())
+        return _rating_page(fresh, outcome, 422)
+    return outcome
+
+
+@bp.route("/ratings/<int:rating_id>/evidence/<int:evidence_id>")
+@roles_required()
+def download_evidence(rating_id: int, evidence_id: int):
+    from alliance.ratings import evidence
+
+    rating = get_visible_or_404(Rating, rating_id)
+    return evidence.send(evidence.live_evidence(rating, evidence_id))
+
+
 @bp.route("/ratings/<int:rating_id>/review", methods=["POST"])
 @roles_required(*MANAGERS)
 def save_review(rating_id: int):

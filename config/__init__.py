@@ -38,6 +38,7 @@ class DefaultConfig:
         "alliance.auth",
         "alliance.members",
         "alliance.activities",
+        "alliance.imports",
         "alliance.ratings",
         "alliance.audit",
         "alliance.demo",

@@ -1,7 +1,7 @@
 """ratings
 
 Revision ID: ratings_1
-Revises: 0001
+Revises: register_search_1
 Create Date: 2026-12-03 12:47:06.583573
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ratings_1'
-down_revision = '0001'
+down_revision = 'register_search_1'
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/register_pages.py
 	$(BIN)/python benchmarks/civic.py
 	$(BIN)/python benchmarks/meetings.py
+	$(BIN)/python benchmarks/ratings.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -41,6 +41,7 @@ class DefaultConfig:
         "alliance.imports",
         "alliance.civic",
         "alliance.meetings",
+        "alliance.ratings",
         "alliance.audit",
         "alliance.demo",
     )

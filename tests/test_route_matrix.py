@@ -233,6 +233,58 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/meetings.ics"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/meetings/{meeting_id}.ics"): Case("401 200 404 200 200 200"),
     ("GET", "/api/v1/people-picker?q=xu"): Case("401 200 200 200 200 200"),
+    # --- ratings (星级党组织评定): liaisons fill in their own unit's organizations only ---
+    ("GET", "/ratings"): Case("302 200 200 200 200 200"),
+    ("GET", "/ratings/cycle"): Case("302 200 200 200 200 200"),
+    ("GET", "/ratings/notice"): Case("302 200 200 200 200 200"),
+    ("GET", "/ratings/{rating_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/ratings/{rating_id}/self-assessment"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/review"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/notice"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/confirm"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/nominate"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/return"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/district-decision"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/objections"): Case("302 403 403 403 302 302", {"raised_by": ""}),
+    ("POST", "/ratings/{rating_id}/objections/{objection_id}/answer"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/evidence"): Case("302 422 404 403 422 422", files=True),
+    ("GET", "/ratings/{rating_id}/evidence/{evidence_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/organizations"): Case("302 200 200 200 200 200"),
+    ("GET", "/organizations/{organization_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/organizations/{organization_id}/ratings"): Case("302 302 404 403 302 302", {"year": ""}),
+    ("GET", "/rubrics"): Case("302 200 200 200 200 200"),
+    ("POST", "/rubrics/new"): Case("302 403 403 403 302 302", {"year": ""}),
+    ("GET", "/rubrics/{rubric_id}"): Case("302 200 200 200 200 200"),
+    ("POST", "/rubrics/{rubric_id}"): Case("302 403 403 403 422 422", STALE),
+    ("GET", "/api/v1/organizations"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/organizations"): Case("401 403 403 403 422 422", {"name": ""}),
+    ("GET", "/api/v1/organizations/{organization_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/organizations/{organization_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/organizations/{organization_id}?version=0"): Case("401 403 403 403 409 409"),
+    ("POST", "/api/v1/organizations/{organization_id}/secretaries"): Case("401 403 403 403 422 422", {}),
+    ("GET", "/api/v1/rubrics"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/rubrics"): Case("401 403 403 403 422 422", {}),
+    ("GET", "/api/v1/rubrics/{rubric_id}"): Case("401 200 200 200 200 200"),
+    ("PATCH", "/api/v1/rubrics/{rubric_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("GET", "/api/v1/ratings"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/ratings"): Case("401 422 422 403 422 422", {"year": 2019}),
+    ("GET", "/api/v1/ratings/{rating_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/ratings/{rating_id}/self-assessment"): Case("401 409 404 403 409 409", {"version": 0, "items": []}),
+    ("POST", "/api/v1/ratings/{rating_id}/submit"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/review"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/notice"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/confirm"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/return"): Case("401 403 403 403 409 409", {"version": 0, "reason": "x"}),
+    ("POST", "/api/v1/ratings/{rating_id}/nominate"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/district-decision"): Case("401 403 403 403 409 409", {"version": 0, "approved": True}),
+    ("POST", "/api/v1/ratings/{rating_id}/objections"): Case("401 403 403 403 422 422", {}),
+    ("POST", "/api/v1/ratings/{rating_id}/objections/{objection_id}/answer"): Case("401 403 403 403 409 409", {"version": 0, "answer": "x"}),
+    ("POST", "/api/v1/ratings/{rating_id}/evidence"): Case("401 422 422 403 422 422", files=True),
+    ("GET", "/api/v1/ratings/{rating_id}/evidence/{evidence_id}"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/reports/ratings?year=2020"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/reports/ratings/casebook.docx?year=2020"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/reports/ratings/notice.xlsx?year=2020"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/reports/ratings/notice.pdf?year=2020"): Case("401 200 200 200 200 200"),
 }
 
 
@@ -280,6 +332,7 @@ def matrix_world(world):
             {"occurred_on": date(2021, 1, 15), "kind": "volunteer_service", "title": "写春联 送祝福"},
             unit=world.unit_a, photos=[photo_file])
         db.session.commit()
+        ratings_ids = _ratings_world(world)
     photo = activity.photos[0]
     from tests.civic.world import make_civic_records
 
@@ -288,7 +341,7 @@ def matrix_world(world):
     return world, {**civic_ids, **meeting_ids,
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
-        "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units",
+        "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
     }
 
 
@@ -317,6 +370,29 @@ def _matrix_meeting(world, person) -> dict:
     slip = db.session.scalar(select(ReplySlip).where(ReplySlip.meeting_id == meeting.id))
     return {"meeting_id": meeting.id, "attendance_id": attendance.id, "item_id": item.id,
             "slip_id": slip.id, "signin_key": meeting.signin_key, "feed_secret": secret}
+def _ratings_world(world) -> dict:
+    """Ratings area: an organization of unit A, a 2021 rubric, its rating being self-assessed
+    (not public) and an objection on it."""
+    from alliance.extensions import db
+    from alliance.ratings import services as ratings
+    from alliance.ratings.models import RatingObjection
+
+    organization = ratings.create_organization(
+        {"name": "儿科医院党委", "kind": "committee", "unit_id": world.unit_a.id},
+        alliance_id=world.alliance.id)
+    rubric = ratings.create_rubric({"year": 2021}, alliance_id=world.alliance.id)
+    rating = ratings.start_rating(organization, 2021)
+    objection = RatingObjection(alliance_id=world.alliance.id, rating_id=rating.id, raised_by="群众",
+                                raised_on=date(2021, 12, 1), content="异议")
+    db.session.add(objection)
+    from werkzeug.datastructures import FileStorage
+
+    from alliance.ratings.evidence import add_evidence
+
+    evidence = add_evidence(rating, "D1-1", FileStorage(io.BytesIO(b"%PDF-1.4 minutes"), filename="学习记录.pdf"))
+    db.session.commit()
+    return {"organization_id": organization.id, "rubric_id": rubric.id, "rating_id": rating.id,
+            "objection_id": objection.id, "evidence_id": evidence.id}
 
 
 def _clients(world, sign_in, api_as):

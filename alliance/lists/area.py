@@ -15,6 +15,7 @@ def _init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     api.register_blueprint(lists_api.blp)
+    app.add_template_global(views.unit_section, "lists_unit_section")
     if not app.testing:
         # Load the segmenter's dictionary at start, never on a user's request.
         from alliance.lists.matching import segmenter

@@ -247,13 +247,13 @@ def _project_form(form: ProjectForm):
     units = unit_choices(current_user.alliance_id)
     form.category_id.choices = _category_choices("project", "请选择项目类别")
     form.lead_unit_id.choices = select_choices(units, "（待认领）")
-    form.partner_ids.choices = list(units)
+    form.partner_ids.choices = select_choices(units)
     open_needs = db.session.execute(scoped(select(Need.id, Need.title), Need, current_user)
                                     .where(Need.status.in_(("open", "claimed"))).order_by(Need.id.desc()).limit(200)).all()
-    form.need_ids.choices = [(i, t) for i, t in open_needs]
+    form.need_ids.choices = select_choices(open_needs)
     offered = db.session.execute(scoped(select(Resource.id, Resource.title), Resource, current_user)
                                  .where(Resource.status == "offered").order_by(Resource.id.desc()).limit(200)).all()
-    form.resource_ids.choices = [(i, t) for i, t in offered]
+    form.resource_ids.choices = select_choices(offered)
     return form
 
 
@@ -297,7 +297,7 @@ def view_project(project_id: int):
     steps = [to for to in services.allowed_next(project) if services.may_transition(current_user, project, to)]
     form = TransitionForm(obj=None)
     form.version.data = project.version
-    form.to_stage.choices = [(to, TRANSITIONS[(project.stage, to)]) for to in steps]
+    form.to_stage.choices = select_choices([(to, TRANSITIONS[(project.stage, to)]) for to in steps])
     claims = db.session.scalars(queries.claim_list_query(current_user).where(Claim.project_id == project.id)).all()
     can_claim = (current_user.role in EDITORS and project.released
                  and project.stage in ("proposed", "claimed"))

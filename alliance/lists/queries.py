@@ -164,19 +164,36 @@ def resource_candidate(resource: Resource, names: dict[int, str] | None = None) 
         chars=matching.bigrams(resource.title))
 
 
+PREFILTER_TERMS = 16
+
+
+def _prefilter(model, category_id: int, terms: set[str]):
+    """In SQL, what ``matching.worth_scoring`` keeps: the same category or a shared key word
+    (terms are stored space-separated, so a word is matched with its spaces)."""
+    words = sorted(terms, key=lambda w: (-len(w), w))[:PREFILTER_TERMS]
+    padded = " " + model.match_terms + " "
+    return or_(model.category_id == category_id,
+               *(padded.contains(f" {w} ", autoescape=True) for w in words))
+
+
 def suggest_resources(user, need: Need, *, today: date, limit: int = 10):
     """[(Resource, score, reasons)] for a need: offered resources the user may see."""
     names = _category_names(need.alliance_id)
     rows = db.session.execute(scoped(select(
         Resource.id, Resource.title, Resource.category_id, Resource.match_terms, Resource.unit_id,
         Resource.available_from, Resource.available_to, Resource.capacity_amount,
-        Resource.capacity_unit), Resource, user).where(Resource.status == "offered")).all()
+        Resource.capacity_unit), Resource, user).where(
+            Resource.status == "offered",
+            _prefilter(Resource, need.category_id, matching.stored_terms(need.match_terms)))).all()
+    target = need_candidate(need, names)
     candidates = [matching.Candidate(
         id=r.id, title=r.title, category_id=r.category_id, category_name=names.get(r.category_id, ""),
-        terms=matching.stored_terms(r.match_terms), unit_id=r.unit_id, available_from=r.available_from,
+        terms=terms, unit_id=r.unit_id, available_from=r.available_from,
         available_to=r.available_to, capacity_amount=r.capacity_amount, capacity_unit=r.capacity_unit,
-        chars=matching.bigrams(r.title)) for r in rows]
-    ranked = matching.rank_resources(need_candidate(need, names), candidates, today=today,
+        chars=matching.bigrams(r.title))
+        for r in rows if (terms := matching.stored_terms(r.match_terms)) is not None
+        and matching.worth_scoring(target, r.category_id, terms)]
+    ranked = matching.rank_resources(target, candidates, today=today,
                                      delivered=delivered_by_unit(need.alliance_id), limit=limit)
     loaded = {r.id: r for r in db.session.scalars(select(Resource).where(
         Resource.id.in_([s.other_id for s in ranked])).options(
@@ -189,12 +206,17 @@ def suggest_needs(user, resource: Resource, *, today: date, limit: int = 10):
     names = _category_names(resource.alliance_id)
     rows = db.session.execute(scoped(select(
         Need.id, Need.title, Need.category_id, Need.match_terms, Need.unit_id, Need.wanted_by,
-        Need.beneficiary_count), Need, user).where(Need.status.in_(OPEN_NEED_STATUSES))).all()
+        Need.beneficiary_count), Need, user).where(
+            Need.status.in_(OPEN_NEED_STATUSES),
+            _prefilter(Need, resource.category_id, matching.stored_terms(resource.match_terms)))).all()
+    target = resource_candidate(resource, names)
     candidates = [matching.Candidate(
         id=r.id, title=r.title, category_id=r.category_id, category_name=names.get(r.category_id, ""),
-        terms=matching.stored_terms(r.match_terms), unit_id=r.unit_id, wanted_by=r.wanted_by,
-        beneficiaries=r.beneficiary_count, chars=matching.bigrams(r.title)) for r in rows]
-    ranked = matching.rank_needs(resource_candidate(resource, names), candidates, today=today,
+        terms=terms, unit_id=r.unit_id, wanted_by=r.wanted_by,
+        beneficiaries=r.beneficiary_count, chars=matching.bigrams(r.title))
+        for r in rows if (terms := matching.stored_terms(r.match_terms)) is not None
+        and matching.worth_scoring(target, r.category_id, terms)]
+    ranked = matching.rank_needs(target, candidates, today=today,
                                  delivered=delivered_by_unit(resource.alliance_id), limit=limit)
     loaded = {n.id: n for n in db.session.scalars(select(Need).where(
         Need.id.in_([s.other_id for s in ranked])).options(

@@ -94,8 +94,7 @@ class ProjectFields(BaseSchema):
     category_id = Int(required=True)
     lead_unit_id = Int(allow_none=True)
     budget = ma.fields.Decimal(allow_none=True, places=2, as_string=True,
-                               validate=ma.validate.Range(0, 100_000_000, error="预算应为0至1亿元"),
-                               metadata={"description": "预算（元）"})
+                               metadata={"description": "预算（元），0至1亿"})
     starts_on = Date(allow_none=True)
     ends_on = Date(allow_none=True)
     released = Bool(metadata={"description": "true：发布给各单位认领"})

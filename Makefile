@@ -41,6 +41,7 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python benchmarks/register_pages.py
+	$(BIN)/python benchmarks/lists.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

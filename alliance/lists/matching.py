@@ -162,23 +162,43 @@ def score_pair(need: Candidate, resource: Candidate, *, today: date,
     return max(0.0, min(1.0, round(score, 3))), reasons
 
 
+SHORTLIST = 60  # candidates rescored with title bigrams after the cheap first pass
+
+
 def rank_resources(need: Candidate, resources: list[Candidate], *, today: date,
                    delivered: dict[int, int], limit: int = 10, minimum: float = 0.15) -> list[Suggestion]:
-    found = []
-    for resource in resources:
-        score, reasons = score_pair(need, resource, today=today, delivered=delivered)
-        if score >= minimum:
-            found.append(Suggestion(resource.id, score, reasons))
-    found.sort(key=lambda s: (-s.score, s.other_id))
-    return found[:limit]
+    need.chars = need.chars or bigrams(need.title)
+    saved, need.chars = need.chars, set()
+    try:
+        first = sorted(((score_pair(need, r, today=today, delivered=delivered)[0], r.id, r) for r in resources),
+                       key=lambda t: (-t[0], t[1]))[:max(SHORTLIST, limit)]
+    finally:
+        need.chars = saved
+    return _rescore([(need, r, r.id) for _, _, r in first], today=today, delivered=delivered,
+                    limit=limit, minimum=minimum)
 
 
 def rank_needs(resource: Candidate, needs: list[Candidate], *, today: date,
                delivered: dict[int, int], limit: int = 10, minimum: float = 0.15) -> list[Suggestion]:
+    resource.chars = resource.chars or bigrams(resource.title)
+    saved, resource.chars = resource.chars, set()
+    try:
+        first = sorted(((score_pair(n, resource, today=today, delivered=delivered)[0], n.id, n) for n in needs),
+                       key=lambda t: (-t[0], t[1]))[:max(SHORTLIST, limit)]
+    finally:
+        resource.chars = saved
+    return _rescore([(n, resource, n.id) for _, _, n in first], today=today, delivered=delivered,
+                    limit=limit, minimum=minimum)
+
+
+def _rescore(pairs, *, today, delivered, limit, minimum) -> list[Suggestion]:
     found = []
-    for need in needs:
+    for need, resource, other_id in pairs:
+        for c in (need, resource):
+            if not c.chars:
+                c.chars = bigrams(c.title)
         score, reasons = score_pair(need, resource, today=today, delivered=delivered)
         if score >= minimum:
-            found.append(Suggestion(need.id, score, reasons))
+            found.append(Suggestion(other_id, score, reasons))
     found.sort(key=lambda s: (-s.score, s.other_id))
     return found[:limit]

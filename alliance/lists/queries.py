@@ -189,8 +189,7 @@ def suggest_resources(user, need: Need, *, today: date, limit: int = 10):
     candidates = [matching.Candidate(
         id=r.id, title=r.title, category_id=r.category_id, category_name=names.get(r.category_id, ""),
         terms=terms, unit_id=r.unit_id, available_from=r.available_from,
-        available_to=r.available_to, capacity_amount=r.capacity_amount, capacity_unit=r.capacity_unit,
-        chars=matching.bigrams(r.title))
+        available_to=r.available_to, capacity_amount=r.capacity_amount, capacity_unit=r.capacity_unit)
         for r in rows if (terms := matching.stored_terms(r.match_terms)) is not None
         and matching.worth_scoring(target, r.category_id, terms)]
     ranked = matching.rank_resources(target, candidates, today=today,
@@ -213,7 +212,7 @@ def suggest_needs(user, resource: Resource, *, today: date, limit: int = 10):
     candidates = [matching.Candidate(
         id=r.id, title=r.title, category_id=r.category_id, category_name=names.get(r.category_id, ""),
         terms=terms, unit_id=r.unit_id, wanted_by=r.wanted_by,
-        beneficiaries=r.beneficiary_count, chars=matching.bigrams(r.title))
+        beneficiaries=r.beneficiary_count)
         for r in rows if (terms := matching.stored_terms(r.match_terms)) is not None
         and matching.worth_scoring(target, r.category_id, terms)]
     ranked = matching.rank_needs(target, candidates, today=today,

@@ -14,7 +14,7 @@ from alliance.lists import queries, reports, services
 from alliance.lists.access import (EDITORS, editable_need, editable_resource, visible_claim,
                                    visible_need, visible_project, visible_resource)
 from alliance.lists.guard import commit_or_audit
-from alliance.lists.models import ListCategory, Need, Project, Resource
+from alliance.lists.models import ListCategory
 from alliance.lists.queries import ListFilters
 from alliance.lists.schemas import (CategorySchema, ClaimListArgs, ClaimPage, ClaimSchema,
                                     DecisionArgs, ListArgs, NeedPage, NeedPatch, NeedSchema,

@@ -4,7 +4,7 @@ Idempotent: categories are added where missing; the sample records only once (wh
 alliance has no sample need yet)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import select

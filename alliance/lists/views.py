@@ -52,7 +52,7 @@ from flask import request, url_for  # noqa: E402
 from alliance.auth.roles import LIAISON, MANAGERS  # noqa: E402
 from alliance.core.forms import VersionOnlyForm, select_choices  # noqa: E402
 from alliance.core.pagination import clamp_paging, paginate  # noqa: E402
-from alliance.core.permissions import can_manage, deny  # noqa: E402
+from alliance.core.permissions import deny  # noqa: E402
 from alliance.lists import reports, services  # noqa: E402
 from alliance.lists.access import (EDITORS, editable_need, editable_resource, visible_claim,  # noqa: E402
                                    visible_need, visible_project, visible_resource)

@@ -86,7 +86,7 @@ def test_figures_and_the_export_button(demo, app):
 
 def test_need_form_shows_chinese_messages_at_the_field(demo, app):
     client = _client(app, "liaison")
-    page = client.get("/needs/new")
+    assert client.get("/needs/new").status_code == 200
     response = client.post("/needs/new", data={"title": "", "source_kind": "unit", "category_id": ""})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "请填写需求标题" in text

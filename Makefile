@@ -44,6 +44,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/civic.py
 	$(BIN)/python benchmarks/meetings.py
 	$(BIN)/python benchmarks/ratings.py
+	$(BIN)/python benchmarks/lists.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -42,6 +42,7 @@ class DefaultConfig:
         "alliance.civic",
         "alliance.meetings",
         "alliance.ratings",
+        "alliance.lists",
         "alliance.audit",
         "alliance.demo",
     )

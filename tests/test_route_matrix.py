@@ -285,6 +285,67 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/reports/ratings/casebook.docx?year=2020"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/reports/ratings/notice.xlsx?year=2020"): Case("401 200 200 200 200 200"),
     ("GET", "/api/v1/reports/ratings/notice.pdf?year=2020"): Case("401 200 200 200 200 200"),
+    # lists (三张清单): records of unit A are drafts / unreleased, so another unit's liaison gets 404
+    ("GET", "/projects/board"): Case("302 200 200 200 200 200"),
+    ("GET", "/needs"): Case("302 200 200 200 200 200"),
+    ("GET", "/needs/new"): Case("302 200 200 403 200 200"),
+    ("POST", "/needs/new"): Case("302 200 200 403 200 200", {"title": ""}),
+    ("GET", "/needs/{need_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/needs/{need_id}/edit"): Case("302 200 404 403 200 200"),
+    ("POST", "/needs/{need_id}/edit"): Case("302 200 404 403 200 200", {"title": "", **STALE}),
+    ("POST", "/needs/{need_id}/submit"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/needs/{need_id}/cancel"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/needs/{target_id}/claim"): Case("302 302 404 403 302 302", {"commitment": ""}),
+    ("GET", "/resources"): Case("302 200 200 200 200 200"),
+    ("GET", "/resources/new"): Case("302 200 200 403 200 200"),
+    ("POST", "/resources/new"): Case("302 200 200 403 200 200", {"title": ""}),
+    ("GET", "/resources/{resource_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/resources/{resource_id}/edit"): Case("302 200 404 403 200 200"),
+    ("POST", "/resources/{resource_id}/edit"): Case("302 200 404 403 200 200", {"title": "", **STALE}),
+    ("POST", "/resources/{resource_id}/offer"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/resources/{resource_id}/withdraw"): Case("302 302 404 403 302 302", STALE),
+    ("GET", "/projects/new"): Case("302 403 403 403 200 200"),
+    ("POST", "/projects/new"): Case("302 403 403 403 200 200", {"title": ""}),
+    ("GET", "/projects/{project_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/projects/{project_id}/edit"): Case("302 403 403 403 200 200"),
+    ("POST", "/projects/{project_id}/edit"): Case("302 403 403 403 200 200", {"title": "", **STALE}),
+    ("POST", "/projects/{project_id}/transition"): Case("302 403 404 403 302 302",
+                                                        {"to_stage": "stopped", **STALE}),
+    ("POST", "/projects/{target_id}/claim"): Case("302 302 404 403 302 302", {"commitment": ""}),
+    ("GET", "/claims"): Case("302 200 200 200 200 200"),
+    ("POST", "/claims/{claim_id}/decide"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/claims/{claim_id}/withdraw"): Case("302 302 404 403 302 302", STALE),
+    ("GET", "/lists/figures"): Case("302 200 200 200 200 200"),
+    ("GET", "/lists/three-lists.xlsx"): Case("302 200 200 200 200 200"),
+    ("GET", "/api/v1/list-categories"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/list-categories"): Case("401 403 403 403 422 422", {"kind": "need", "name": ""}),
+    ("GET", "/api/v1/needs"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/needs"): Case("401 422 422 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/needs/{need_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/needs/{need_id}"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/needs/{need_id}?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/needs/{need_id}/submit?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/needs/{need_id}/cancel?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/needs/{need_id}/suggestions"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/resources"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/resources"): Case("401 422 422 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/resources/{resource_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/resources/{resource_id}"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/resources/{resource_id}/offer?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/resources/{resource_id}/withdraw?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/resources/{resource_id}/suggestions"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/projects"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/projects"): Case("401 403 403 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/projects/{project_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/projects/{project_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/projects/{project_id}/transitions"): Case("401 403 404 403 409 409",
+                                                                {"to_stage": "stopped", "version": 0}),
+    ("GET", "/api/v1/claims"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/claims"): Case("401 422 422 403 422 422", {"commitment": ""}),
+    ("GET", "/api/v1/claims/{claim_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/claims/{claim_id}/decision"): Case("401 403 403 403 409 409", {"accept": True, "version": 0}),
+    ("POST", "/api/v1/claims/{claim_id}/withdraw?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/reports/three-lists.xlsx"): Case("401 200 200 200 200 200"),
 }
 
 
@@ -338,7 +399,8 @@ def matrix_world(world):
 
     civic_ids = make_civic_records(world)  # civic practice
     meeting_ids = _matrix_meeting(world, person)
-    return world, {**civic_ids, **meeting_ids,
+    lists_ids = _lists_records(world)
+    return world, {**civic_ids, **meeting_ids, **lists_ids,
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
@@ -393,6 +455,27 @@ def _ratings_world(world) -> dict:
     db.session.commit()
     return {"organization_id": organization.id, "rubric_id": rubric.id, "rating_id": rating.id,
             "objection_id": objection.id, "evidence_id": evidence.id}
+def _lists_records(world) -> dict:
+    """Lists area: a draft need, a draft resource, an unreleased project led by unit A, and a
+    pending claim of unit A on an open need of unit B."""
+    from tests.lists import make_need, make_project, make_resource, seed
+
+    seed(world.alliance.id)
+    need = make_need(world.liaison_a, world.unit_a, submit=False)
+    resource = make_resource(world.liaison_a, world.unit_a, offer=False)
+    project = make_project(world.staff, lead_unit_id=world.unit_a.id)
+    open_need = make_need(world.liaison_b, world.unit_b, title="许泾村互助养老")
+    from alliance.audit.context import acting_as
+    from alliance.extensions import db
+    from alliance.lists import services as lists
+    from tests.factories import SETUP
+
+    with acting_as(SETUP):
+        claim = lists.create_claim(world.liaison_a, unit=world.unit_a, commitment="每周两次上门",
+                                   need=open_need)
+        db.session.commit()
+    return {"need_id": need.id, "resource_id": resource.id, "project_id": project.id,
+            "claim_id": claim.id, "target_id": need.id}
 
 
 def _clients(world, sign_in, api_as):

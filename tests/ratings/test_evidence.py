@@ -30,7 +30,7 @@ def test_wrong_type_too_large_and_other_unit_are_refused(world, api_as, ratings,
     api = api_as(world.liaison_a)
     wrong = _upload(api, rating.id, b"MZ\x90\x00 an executable", "tool.pdf")
     assert wrong.status_code == 422
-    assert "不是可接受的文件类型" in wrong.get_json()["error"]["fields"]["file"][0]
+    assert "格式不支持" in wrong.get_json()["error"]["fields"]["file"][0]
     app.config["RATING_EVIDENCE_MAX_BYTES"] = 100
     big = _upload(api, rating.id, b"%PDF-" + b"x" * 200, "big.pdf")
     assert big.status_code == 422 and "不能超过" in big.get_json()["error"]["fields"]["file"][0]

@@ -123,7 +123,9 @@ def run_wrk(url: str, headers: dict, seconds: float, connections: int) -> Load:
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
-    percentile = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    percentile = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+(?:us|ms|s|m))\s*$", out, re.M))
+    if "50" not in percentile or "99" not in percentile:
+        raise RuntimeError(f"wrk gave no latency distribution for {url} (no request finished?):\n{out}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read \d+, write (\d+), timeout (\d+)", out)
     return Load(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),

@@ -1,12 +1,12 @@
 """speed: indexes that let the list pages read one page instead of sorting every row
 
 Revision ID: speed_1
-Revises: 0001
+Revises: register_search_1
 """
 from alembic import op
 
 revision = "speed_1"
-down_revision = "0001"
+down_revision = "register_search_1"
 branch_labels = None
 depends_on = None
 

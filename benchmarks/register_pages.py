@@ -39,7 +39,7 @@ from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto  
 from alliance.audit.context import Actor, acting_as  # noqa: E402
 from alliance.audit.models import AuditEntry  # noqa: E402
 from alliance.auth.services import create_user, issue_token  # noqa: E402
-from alliance.core.sorting import pinyin_key, stroke_key  # noqa: E402
+from alliance.core.sorting import pinyin_key, search_key, stroke_key  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.members.models import UNIT_ROLES, Alliance, MemberUnit, Person, UnitRole  # noqa: E402
@@ -197,6 +197,7 @@ def unit_rows(rng: random.Random, count: int, stamp: dict) -> list[dict]:
         left = rng.random() < 0.05
         rows.append({
             **stamp, "name": name, "category": category, "name_sort_key": pinyin_key(name),
+            "search_key": search_key(name),
             "tier": rng.choice(("executive", "council", "council", "member", "member", None)),
             "status": "left" if left else "active", "joined_on": joined,
             "left_on": joined + timedelta(days=rng.randrange(1, 900)) if left else None,
@@ -211,6 +212,7 @@ def person_rows(rng: random.Random, count: int, stamp: dict) -> list[dict]:
     for i in range(count):
         name = person_name(rng)
         rows.append({**stamp, "name": name, "name_stroke_key": stroke_key(name),
+                     "search_key": search_key(name),
                      "name_pinyin_key": pinyin_key(name), "title": rng.choice(PERSON_TITLES),
                      "mobile": f"13{i:09d}" if rng.random() < 0.9 else None,
                      "is_party_member": rng.random() < 0.7, "is_sample": False})

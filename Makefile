@@ -39,12 +39,16 @@ run: demo
 test: install-dev
 	$(BIN)/python scripts/run_tests.py
 
+## bench: query counts flat in data size (fails if not), then app vs framework floor under gunicorn
+## (BENCH_SECONDS, BENCH_DATABASES, BENCH_POSTGRES_URL, BENCH_PORT: see benchmarks/README.md)
 bench: install-dev
 	$(BIN)/python benchmarks/register_pages.py
 	$(BIN)/python benchmarks/civic.py
 	$(BIN)/python benchmarks/meetings.py
 	$(BIN)/python benchmarks/ratings.py
 	$(BIN)/python benchmarks/lists.py
+	$(BIN)/python benchmarks/imports.py
+	$(BIN)/python benchmarks/speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

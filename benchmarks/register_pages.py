@@ -35,22 +35,28 @@ from flask_migrate import downgrade, upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, insert, inspect, text  # noqa: E402
 
 from alliance import create_app  # noqa: E402
+from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto  # noqa: E402
 from alliance.audit.context import Actor, acting_as  # noqa: E402
 from alliance.audit.models import AuditEntry  # noqa: E402
-from alliance.auth.services import create_user  # noqa: E402
-from alliance.core.sorting import pinyin_key, stroke_key  # noqa: E402
+from alliance.auth.services import create_user, issue_token  # noqa: E402
+from alliance.core.sorting import pinyin_key, search_key, stroke_key  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.members.models import UNIT_ROLES, Alliance, MemberUnit, Person, UnitRole  # noqa: E402
 
 PASSWORD = "Meilong#register-2024"
 # (label, path, query string); "{unit_id}" is a unit in the middle of the list, with roles.
+# Paths under /api/ are requested with the staff account's bearer token instead of the session.
 PAGES = (
     ("GET /units", "/units", {}),
     ("GET /units?sort=name&page=3", "/units", {"sort": "name", "page": "3"}),
     ("GET /units/<id>", "/units/{unit_id}", {}),
     ("GET /people", "/people", {}),
     ("GET /people?sort=pinyin&q=张", "/people", {"sort": "pinyin", "q": "张"}),
+    ("GET /activities", "/activities", {}),
+    ("GET /api/v1/units", "/api/v1/units", {}),
+    ("GET /api/v1/people", "/api/v1/people", {}),
+    ("GET /api/v1/activities", "/api/v1/activities", {}),
 )
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程"
@@ -80,6 +86,8 @@ UNIT_KINDS = {
 }
 PERSON_TITLES = ("党委书记", "党支部书记", "办公室主任", "党务干事", "总经理", "副校长", "院长", "行长",
                  "居委会主任", "村委会主任", "工会主席", "社工", "志愿者", None, None)
+ACTIVITY_TITLES = ("主题党日：{place}党建联盟共学", "{place}社区志愿服务", "走访{place}结对单位", "党课：{place}红色足迹",
+                   "{place}联建共建签约", "{place}垃圾分类宣传", "{place}敬老助老志愿活动", "{place}党员先锋岗交流")
 SECRETARY_TITLES = ("党委书记", "党支部书记", "党总支书记")
 LIAISON_TITLES = ("党务干事", "办公室主任", "组织委员")
 
@@ -88,6 +96,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=2000, help="units to load (default 2000)")
     parser.add_argument("--people", type=int, default=20000, help="people to load (default 20000)")
+    parser.add_argument("--activities", type=int,
+                        help="activities to load (default 50 per unit: 100000)")
+    parser.add_argument("--small-activities", type=int,
+                        help="activities of the comparison run (default 10 per unit: 1500)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--warmup", type=int, default=3,
                         help="untimed requests per page first (default 3)")
@@ -104,6 +116,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # page) or the counts would differ for a harmless reason.
     if min(args.units, args.small_units) <= 100 or min(args.people, args.small_people) < 1:
         parser.error("both runs need more than 100 units and at least one person")
+    if args.activities is None:
+        args.activities = 50 * args.units
+    if args.small_activities is None:
+        args.small_activities = 10 * args.small_units
     if args.repeat < 1 or args.warmup < 0:
         parser.error("--repeat must be at least 1 and --warmup at least 0")
     return args
@@ -181,6 +197,7 @@ def unit_rows(rng: random.Random, count: int, stamp: dict) -> list[dict]:
         left = rng.random() < 0.05
         rows.append({
             **stamp, "name": name, "category": category, "name_sort_key": pinyin_key(name),
+            "search_key": search_key(name),
             "tier": rng.choice(("executive", "council", "council", "member", "member", None)),
             "status": "left" if left else "active", "joined_on": joined,
             "left_on": joined + timedelta(days=rng.randrange(1, 900)) if left else None,
@@ -195,6 +212,7 @@ def person_rows(rng: random.Random, count: int, stamp: dict) -> list[dict]:
     for i in range(count):
         name = person_name(rng)
         rows.append({**stamp, "name": name, "name_stroke_key": stroke_key(name),
+                     "search_key": search_key(name),
                      "name_pinyin_key": pinyin_key(name), "title": rng.choice(PERSON_TITLES),
                      "mobile": f"13{i:09d}" if rng.random() < 0.9 else None,
                      "is_party_member": rng.random() < 0.7, "is_sample": False})
@@ -219,9 +237,41 @@ def role_rows(rng: random.Random, unit_ids: list[int], person_ids: list[int],
     return rows
 
 
-def load_data(alliance_id: int, unit_count: int, person_count: int) -> list[int]:
-    """Bulk-load units, people and roles with the columns the services fill, and one "create"
-    audit entry each (what the services would have written). Returns the unit ids."""
+def activity_rows(rng: random.Random, unit_ids: list[int], count: int, stamp: dict) -> list[dict]:
+    """``count`` activities over the last ten years, spread over the units (a few busy ones)."""
+    kinds, today = list(ACTIVITY_KINDS.codes), date.today()
+    busy = unit_ids[: max(1, len(unit_ids) // 20)]
+    rows = []
+    for _ in range(count):
+        place = rng.choice(PLACES)
+        rows.append({
+            **stamp, "unit_id": rng.choice(busy) if rng.random() < 0.3 else rng.choice(unit_ids),
+            "occurred_on": today - timedelta(days=rng.randrange(3650)), "kind": rng.choice(kinds),
+            "title": rng.choice(ACTIVITY_TITLES).format(place=place),
+            "participant_count": rng.randint(3, 80) if rng.random() < 0.8 else None,
+            "participants": "、".join(person_name(rng) for _ in range(rng.randint(0, 5))) or None,
+            "description": f"{place}党建联盟成员单位共同参与，" * rng.randint(1, 6),
+            "is_sample": False})
+    return rows
+
+
+def photo_rows(rng: random.Random, activity_ids: list[int], stamp: dict) -> list[dict]:
+    """One activity in ten has one to three photos (rows only: the lists show counts, not files)."""
+    rows = []
+    for activity_id in activity_ids[::10]:
+        for position in range(rng.randint(1, 3)):
+            rows.append({**stamp, "activity_id": activity_id, "position": position,
+                         "stored_name": f"bench-{activity_id}-{position}.jpg",
+                         "original_name": f"活动照片{position + 1}.jpg", "content_type": "image/jpeg",
+                         "size_bytes": rng.randint(200_000, 4_000_000), "width": 1920, "height": 1080})
+    return rows
+
+
+def load_data(alliance_id: int, unit_count: int, person_count: int,
+              activity_count: int = 0) -> list[int]:
+    """Bulk-load units, people, roles and activities (with photos) with the columns the services
+    fill, and one "create" audit entry each (what the services would have written). Returns the
+    unit ids."""
     rng, now = random.Random(2024), utcnow()
     stamp = {"alliance_id": alliance_id, "version": 1, "created_at": now, "updated_at": now}
     units, people = unit_rows(rng, unit_count, stamp), person_rows(rng, person_count, stamp)
@@ -234,6 +284,11 @@ def load_data(alliance_id: int, unit_count: int, person_count: int) -> list[int]
                                          UNIT_ROLES.label(row["role"]),
                                          names["Person", row["person_id"]]))
               for i, row in zip(role_ids, roles)}
+    if activity_count:
+        activities = activity_rows(rng, unit_ids, activity_count, stamp)
+        activity_ids = bulk_insert(Activity, activities)
+        bulk_insert(ActivityPhoto, photo_rows(rng, activity_ids, stamp))
+        names |= {("Activity", i): row["title"] for i, row in zip(activity_ids, activities)}
     entry = {"alliance_id": alliance_id, "occurred_at": now, "actor_name": "benchmark",
              "source": "system", "action": "create"}
     db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), [
@@ -243,16 +298,19 @@ def load_data(alliance_id: int, unit_count: int, person_count: int) -> list[int]
     return unit_ids
 
 
-def create_alliance_and_staff() -> int:
-    """The alliance and a staff account, made through the ORM and the real account service."""
+def create_alliance_and_staff() -> tuple[int, str]:
+    """The alliance and a staff account with an API token, made through the ORM and the real
+    account services. Returns the alliance id and the token."""
     with acting_as(Actor(user_id=None, name="benchmark", source="system")):
         alliance = Alliance(code="bench", name="基准测试区域化党建联盟")
         db.session.add(alliance)
         db.session.flush()
-        create_user({"username": "bench", "display_name": "基准测试", "role": "staff",
-                     "password": PASSWORD}, alliance_id=alliance.id)
+        user = create_user({"username": "bench", "display_name": "基准测试", "role": "staff",
+                            "password": PASSWORD}, alliance_id=alliance.id)
+        db.session.flush()
+        token = issue_token(user, "benchmark")
         db.session.commit()
-        return alliance.id
+        return alliance.id, token
 
 
 @dataclass
@@ -263,7 +321,8 @@ class Measurement:
     statements: list[str]
 
 
-def measure(client, engine, path: str, params: dict, warmup: int, repeat: int) -> Measurement:
+def measure(client, engine, path: str, params: dict, warmup: int, repeat: int,
+            headers: dict | None = None) -> Measurement:
     """Request ``path`` warmup + repeat times; time and count the statements of the last ones."""
     statements: list[str] = []
 
@@ -276,7 +335,7 @@ def measure(client, engine, path: str, params: dict, warmup: int, repeat: int) -
         for i in range(warmup + repeat):
             statements.clear()
             start = time.perf_counter()
-            response = client.get(path, query_string=params)
+            response = client.get(path, query_string=params, headers=headers)
             elapsed = time.perf_counter() - start
             if response.status_code != 200:
                 raise RuntimeError(f"GET {path} {params} answered {response.status_code}")
@@ -290,14 +349,17 @@ def measure(client, engine, path: str, params: dict, warmup: int, repeat: int) -
                        Counter(counts).most_common(1)[0][0], list(statements))
 
 
-def run(args: argparse.Namespace, units: int, people: int) -> tuple[dict[str, Measurement], str]:
+def run(args: argparse.Namespace, units: int, people: int,
+        activities: int | None = None) -> tuple[dict[str, Measurement], str]:
     """Load one data set and measure every page; returns the measurements and a description
-    of the database."""
+    of the database. ``activities`` defaults to the large or the small run's count."""
+    if activities is None:
+        activities = args.activities if units == args.units else args.small_activities
     with migrated_app(args.database_url) as app:
         start = time.perf_counter()
         with app.app_context():
-            alliance_id = create_alliance_and_staff()
-            unit_ids = load_data(alliance_id, units, people)
+            alliance_id, token = create_alliance_and_staff()
+            unit_ids = load_data(alliance_id, units, people, activities)
             engine, dialect = db.engine, db.engine.dialect
             # In production autovacuum analyzes a PostgreSQL table soon after a bulk change;
             # nothing does that for SQLite, whose planner then works without statistics.
@@ -305,15 +367,17 @@ def run(args: argparse.Namespace, units: int, people: int) -> tuple[dict[str, Me
             if analyzed:
                 db.session.execute(text("ANALYZE"))
                 db.session.commit()
-        print(f"  loaded {units} units, {people} people in {time.perf_counter() - start:.1f} s",
-              flush=True)
+        print(f"  loaded {units} units, {people} people, {activities} activities in "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
         client = app.test_client()
         login = client.post("/login", data={"username": "bench", "password": PASSWORD})
         if login.status_code != 302:
             raise RuntimeError(f"login failed: {login.status_code}")
         unit_id = unit_ids[len(unit_ids) // 2]
+        bearer = {"Authorization": f"Bearer {token}"}
         results = {label: measure(client, engine, path.format(unit_id=unit_id), params,
-                                  args.warmup, args.repeat)
+                                  args.warmup, args.repeat,
+                                  bearer if path.startswith("/api/") else None)
                    for label, path, params in PAGES}
         server = ".".join(map(str, dialect.server_version_info or ()))
         return results, (f"{dialect.name} {server} ({dialect.driver}), planner statistics: "
@@ -331,8 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {platform.python_version()}, Flask {version('flask')}, "
           f"SQLAlchemy {version('sqlalchemy')}; {platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
-    print(f"large run: {args.units} units, {args.people} people, {3 * args.units} unit roles; "
-          f"small run: {args.small_units} units, {args.small_people} people; "
+    print(f"large run: {args.units} units, {args.people} people, {3 * args.units} unit roles, "
+          f"{args.activities} activities; small run: {args.small_units} units, "
+          f"{args.small_people} people, {args.small_activities} activities; "
           f"{args.repeat} timed requests per page after {args.warmup} warm-up", flush=True)
     big, database = run(args, args.units, args.people)
     small, _ = run(args, args.small_units, args.small_people)

@@ -28,6 +28,8 @@ class Activity(AllianceRecord, db.Model):
         CheckConstraint(ACTIVITY_KINDS.check_sql("kind"), name="kind"),
         CheckConstraint("participant_count IS NULL OR participant_count >= 0", name="participants"),
         Index("ix_activities_unit_date", "unit_id", "occurred_on"),
+        # The list (newest first) and its count read this index alone: no sort of every row.
+        Index("ix_activities_list", "alliance_id", "deleted_at", "occurred_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

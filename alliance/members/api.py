@@ -41,7 +41,7 @@ def list_units(page, per_page, **args):
     filters = UnitFilters(q=args.get("q"), category=args.get("category"), tier=args.get("tier"),
                           status=args.get("status"), sort=args.get("sort", "order"),
                           deleted=_managers_for_deleted(args))
-    return page_body(paginate(unit_list_query(current_user, filters), page, per_page))
+    return page_body(paginate(unit_list_query(current_user, filters, with_roles=False), page, per_page))
 
 
 @blp.route("/units", methods=["POST"])
@@ -199,7 +199,7 @@ def _role_of_unit(unit_id: int, role_id: int) -> UnitRole:
 def list_people(page, per_page, **args):
     """人员列表；sort=strokes 按姓氏笔画，pinyin 按拼音，name 按姓名"""
     stmt = people_list_query(current_user, q=args.get("q"), sort=args.get("sort", "strokes"),
-                             deleted=_managers_for_deleted(args))
+                             deleted=_managers_for_deleted(args), with_roles=False)
     return page_body(paginate(stmt, page, per_page))
 
 

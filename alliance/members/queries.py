@@ -53,7 +53,9 @@ def current_roles_option():
     return selectinload(MemberUnit.roles.and_(*live)).selectinload(UnitRole.person)
 
 
-def unit_list_query(user, filters: UnitFilters) -> Select:
+def unit_list_query(user, filters: UnitFilters, *, with_roles: bool = True) -> Select:
+    """The units ``user`` may see; ``with_roles`` eager-loads the current 书记/联络员 (the list
+    page shows them; the API's unit does not, and would pay for two queries and ~150 objects)."""
     stmt = scoped(select(MemberUnit), MemberUnit, user, include_deleted=filters.deleted)
     if filters.deleted:
         stmt = stmt.where(MemberUnit.deleted_at.is_not(None))
@@ -74,11 +76,14 @@ def unit_list_query(user, filters: UnitFilters) -> Select:
     else:  # the configured sequence (排序号) first, then by name
         order = (MemberUnit.sort_order.is_(None), MemberUnit.sort_order,
                  MemberUnit.name_sort_key, MemberUnit.id)
-    return stmt.order_by(*order).options(current_roles_option())
+    stmt = stmt.order_by(*order)
+    return stmt.options(current_roles_option()) if with_roles else stmt
 
 
 def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
-                      deleted: bool = False) -> Select:
+                      deleted: bool = False, with_roles: bool = True) -> Select:
+    """The people ``user`` may see; ``with_roles`` eager-loads their current roles and units
+    (the columns the list shows), which the API's person does not carry."""
     stmt = scoped(select(Person), Person, user, include_deleted=deleted)
     if deleted:
         stmt = stmt.where(Person.deleted_at.is_not(None))
@@ -92,9 +97,12 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
         order = (Person.name, Person.id)
     else:
         order = (Person.name_stroke_key, Person.id)
+    stmt = stmt.order_by(*order)
+    if not with_roles:
+        return stmt
     live = UnitRole.roles_current_criteria()
     # Only the roles the user may see: a liaison sees a person's role at their unit, not others.
-    return stmt.order_by(*order).options(
+    return stmt.options(
         selectinload(Person.roles.and_(*live, visible(UnitRole, user))).selectinload(UnitRole.unit))
 
 

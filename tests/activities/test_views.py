@@ -315,3 +315,19 @@ def test_list_page_queries_are_bounded(world, sign_in, count_queries):
     with count_queries() as more:
         client.get("/activities")
     assert more.count == few.count
+
+
+def test_the_unit_filter_lists_every_unit_and_marks_the_chosen_one(world, sign_in):
+    page = sign_in(world.staff).get(f"/activities?unit_id={world.unit_b.id}").get_data(as_text=True)
+    select = re.search(r'<select[^>]*id="filter-unit".*?</select>', page, re.S).group(0)
+    chosen = re.findall(r'<option value="(\d+)" selected>', select)
+    assert chosen == [str(world.unit_b.id)]
+    assert f'<option value="{world.unit_a.id}">{world.unit_a.name}</option>' in select
+
+
+def test_option_tags_escape_labels_and_values():
+    from alliance.web.filters import option_tags
+
+    html = str(option_tags([(1, "<b>甲&乙</b>"), ('"2"', "丙")], '"2"'))
+    assert html == ('<option value="1">&lt;b&gt;甲&amp;乙&lt;/b&gt;</option>'
+                    '<option value="&#34;2&#34;" selected>丙</option>')

@@ -1,0 +1,132 @@
+"""The framework floor: the least a Flask app on this stack can do for each page the benchmark
+measures, served by gunicorn beside the real app (see benchmarks/speed.py).
+
+Same Flask, same SQLAlchemy and driver, same database. Each HTML page runs ONE ``SELECT`` of the
+page of rows the app shows (same filter, order and page size) and renders a plain Jinja table;
+each API list runs that SELECT plus a COUNT and returns JSON; health returns ``"ok"``. No
+sign-in, no session, no scope, no audit: the difference to the app is what the app's own work
+costs.
+
+    FLOOR_DATABASE_URL=sqlite:////tmp/x/bench.db gunicorn -w 2 benchmarks.floor_app:app
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, jsonify, render_template_string, request
+from sqlalchemy import create_engine, text
+
+URL = os.environ["FLOOR_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+ALLIANCE_ID = int(os.environ.get("FLOOR_ALLIANCE_ID", "1"))
+engine = create_engine(URL)
+app = Flask(__name__)
+
+TABLE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title></head>
+<body><h1>{{ title }}</h1><table><thead><tr>{% for c in columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in rows %}<tr>{% for value in row %}<td>{{ value if value is not none else "" }}</td>{% endfor %}</tr>
+{% endfor %}</tbody></table></body></html>"""
+
+UNIT_COLUMNS = "id, name, category, tier, sort_order, joined_on, status"
+UNIT_ORDERS = {"name": "name_sort_key, id", "joined": "joined_on IS NULL, joined_on DESC, id"}
+UNIT_ORDER = "sort_order IS NULL, sort_order, name_sort_key, id"
+PEOPLE_ORDERS = {"pinyin": "name_pinyin_key, id", "name": "name, id"}
+PEOPLE_ORDER = "name_stroke_key, id"
+
+
+def _page(per_page: int) -> tuple[int, int]:
+    page = max(1, request.args.get("page", 1, type=int))
+    return per_page, (page - 1) * per_page
+
+
+def _units_sql() -> tuple[str, str]:
+    order = UNIT_ORDERS.get(request.args.get("sort", ""), UNIT_ORDER)
+    return "FROM member_units WHERE alliance_id = :a AND deleted_at IS NULL", order
+
+
+def _people_where() -> tuple[str, dict]:
+    params: dict = {"a": ALLIANCE_ID}
+    where = "FROM people WHERE alliance_id = :a AND deleted_at IS NULL"
+    q = request.args.get("q")
+    if q:
+        where += " AND (name LIKE :q OR title LIKE :q OR mobile LIKE :q)"
+        params["q"] = f"%{q}%"
+    return where, params
+
+
+def _rows(sql: str, params: dict) -> list:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql), params)]
+
+
+def _page_and_count(where: str, columns: str, order: str, params: dict, per_page: int) -> dict:
+    limit, offset = _page(per_page)
+    with engine.connect() as conn:
+        total = conn.execute(text(f"SELECT count(*) {where}"), params).scalar()
+        rows = conn.execute(text(f"SELECT {columns} {where} ORDER BY {order} LIMIT {limit} "
+                                 f"OFFSET {offset}"), params).mappings().all()
+    return {"items": [dict(r) for r in rows], "total": total, "page": offset // limit + 1,
+            "per_page": limit}
+
+
+@app.get("/units")
+def units():
+    where, order = _units_sql()
+    limit, offset = _page(50)
+    rows = _rows(f"SELECT {UNIT_COLUMNS} {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                 {"a": ALLIANCE_ID})
+    return render_template_string(TABLE, title="成员单位", columns=UNIT_COLUMNS.split(", "), rows=rows)
+
+
+@app.get("/units/<int:unit_id>")
+def unit(unit_id: int):
+    rows = _rows("SELECT id, name, category, tier, status, joined_on, address, phone, grid "
+                 "FROM member_units WHERE id = :id AND alliance_id = :a AND deleted_at IS NULL",
+                 {"id": unit_id, "a": ALLIANCE_ID})
+    return render_template_string(TABLE, title="成员单位", columns=["字段"] * 9, rows=rows)
+
+
+@app.get("/people")
+def people():
+    where, params = _people_where()
+    order = PEOPLE_ORDERS.get(request.args.get("sort", ""), PEOPLE_ORDER)
+    limit, offset = _page(50)
+    rows = _rows(f"SELECT id, name, title, mobile, is_party_member {where} ORDER BY {order} "
+                 f"LIMIT {limit} OFFSET {offset}", params)
+    return render_template_string(TABLE, title="人员", columns=["编号", "姓名", "职务", "手机", "党员"],
+                                  rows=rows)
+
+
+@app.get("/activities")
+def activities():
+    limit, offset = _page(20)
+    rows = _rows("SELECT id, occurred_on, kind, title, participant_count FROM activities "
+                 "WHERE alliance_id = :a AND deleted_at IS NULL ORDER BY occurred_on DESC, id DESC "
+                 f"LIMIT {limit} OFFSET {offset}", {"a": ALLIANCE_ID})
+    return render_template_string(TABLE, title="共建活动", columns=["编号", "日期", "类型", "标题", "人数"],
+                                  rows=rows)
+
+
+@app.get("/api/v1/units")
+def api_units():
+    where, order = _units_sql()
+    return jsonify(_page_and_count(where, UNIT_COLUMNS, order, {"a": ALLIANCE_ID}, 50))
+
+
+@app.get("/api/v1/people")
+def api_people():
+    where, params = _people_where()
+    order = PEOPLE_ORDERS.get(request.args.get("sort", ""), PEOPLE_ORDER)
+    return jsonify(_page_and_count(where, "id, name, title, mobile, is_party_member", order,
+                                   params, 50))
+
+
+@app.get("/api/v1/activities")
+def api_activities():
+    where = "FROM activities WHERE alliance_id = :a AND deleted_at IS NULL"
+    return jsonify(_page_and_count(where, "id, unit_id, occurred_on, kind, title, participant_count",
+                                   "occurred_on DESC, id DESC", {"a": ALLIANCE_ID}, 50))
+
+
+@app.get("/api/v1/health")
+def health():
+    return "ok"

@@ -32,7 +32,8 @@ def _fill_activity(page, live_world, upload):
 
 def test_liaison_logs_an_activity_with_a_photo(phone, live_world, log_in, tmp_path):
     log_in(phone, live_world.liaison_a)
-    expect(phone).to_have_url(re.compile(rf"/units/{live_world.unit_a.id}$"))  # their own unit
+    # The liaison's workbench: their unit, and the big button to log an activity.
+    expect(phone.get_by_role("link", name=f"本单位 {live_world.unit_a.name}")).to_be_visible()
 
     form = _fill_activity(phone, live_world, _photo(tmp_path / "慰问现场.jpg"))
     expect(form.locator("#photos-selected")).to_contain_text("“慰问现场.jpg”")

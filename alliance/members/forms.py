@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.core.forms import BaseForm, VersionedForm, select_choices
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
+from alliance.core.checks import coerce_id
 
 
 class UnitForm(VersionedForm):
@@ -51,7 +52,7 @@ class RoleForm(BaseForm):
     """Assign a role: pick a known person, or enter a new one."""
 
     role = SelectField("职务", choices=select_choices(UNIT_ROLES.items()))
-    person_id = SelectField("人员", coerce=lambda v: int(v) if v else None, validate_choice=False)
+    person_id = SelectField("人员", coerce=coerce_id, validate_choice=False)
     new_name = StringField("或新增人员：姓名", validators=[Length(max=50)])
     new_mobile = StringField("新增人员：手机号码", validators=[Length(max=20)])
     title = StringField("职务全称", validators=[Length(max=100)], description="如：党委书记、指导员")

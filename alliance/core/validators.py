@@ -106,7 +106,7 @@ def clean_text(value: str | None, *, max_length: int, required: bool = False,
     if len(cleaned) > max_length:
         raise ValueError(f"{label}不能超过{max_length}个字（现有{len(cleaned)}个）")
     if has_control_characters(cleaned):
-        raise ValueError(f"{label}含有不允许的控制字符")
+        raise ValueError(f"{label}含有不允许的字符（控制字符）")
     try:
         cleaned.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate

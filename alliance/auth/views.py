@@ -182,3 +182,41 @@ def edit_account(user_id: int):
             flash(f"已保存账号 {user.username}", "success")
             return redirect(url_for("auth.list_accounts"))
     return render_template("auth/account_form.html", form=form, user=user)
+
+
+# --- one's own API tokens --------------------------------------------------------------------
+
+@bp.route("/account/tokens")
+@roles_required()
+def list_tokens():
+    from alliance.auth.services import tokens_of
+    from alliance.core.types import utcnow
+
+    return render_template("auth/tokens.html", tokens=tokens_of(current_user), now=utcnow(),
+                           token_days=current_app.config["API_TOKEN_DAYS"])
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles_required()
+def revoke_token(token_id: int):
+    from alliance.auth.services import revoke_token as revoke
+    from alliance.core.permissions import deny
+
+    try:
+        token = revoke(current_user, token_id)
+    except LookupError:
+        deny(404, f"ApiToken {token_id} 不存在或不属于本账号")
+    db.session.commit()
+    flash(f"已撤销令牌 {token.prefix}…", "success")
+    return redirect(url_for("auth.list_tokens"))
+
+
+@bp.route("/account/tokens/revoke-all", methods=["POST"])
+@roles_required()
+def revoke_all_tokens():
+    from alliance.auth.services import revoke_all_tokens as revoke_all
+
+    count = revoke_all(current_user)
+    db.session.commit()
+    flash(f"已撤销全部令牌（{count}个）", "success")
+    return redirect(url_for("auth.list_tokens"))

@@ -271,7 +271,9 @@ def refuse_malformed_request():
     for values in sources:
         for key, value in values.items(multi=True):
             if has_control_characters(key) or has_control_characters(value):
-                return _refuse(400, CONTROL_MESSAGE, fields={key[:50]: [CONTROL_MESSAGE]})
+                # The API's bad input is a 422 with the field (API.md); a page's, a 400.
+                return _refuse(422 if wants_json() else 400, CONTROL_MESSAGE,
+                               fields={key[:50]: [CONTROL_MESSAGE]})
     if request.is_json and request.content_length:
         body = request.get_data(cache=True)
         try:

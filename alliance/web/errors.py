@@ -18,7 +18,6 @@ from flask_wtf.csrf import CSRFError
 
 from alliance.core.errors import (STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord,
                                   duplicate_from_integrity)
-from alliance.core.validators import has_control_characters
 from alliance.extensions import db
 
 log = logging.getLogger(__name__)
@@ -236,7 +235,7 @@ MAX_URL_LENGTH = 4096
 # JSON bodies: nesting deeper than this is no record of this app; Python's parser would spend
 # its whole stack on 100,000 levels.
 MAX_JSON_DEPTH = 32
-CONTROL_MESSAGE = "请求中含有不允许的控制字符"
+CONTROL_MESSAGE = "请求中含有不允许的字符（NUL）"
 
 
 def _json_depth_ok(text: str) -> bool:
@@ -262,15 +261,16 @@ def _json_depth_ok(text: str) -> bool:
 
 
 def refuse_malformed_request():
-    """Before any view: a too long URL, NUL or other control characters in any query or form
-    value (PostgreSQL refuses NUL in text; nobody types the others), or a JSON body too deep or
-    with a number of thousands of digits. Every area's pages and API get this by being routes."""
+    """Before any view: a too long URL, NUL in any query or form value (PostgreSQL refuses NUL
+    in text, even in a search; other control characters are refused by the shared text cleaner,
+    ``core.validators.clean_text``, where a value is stored), or a JSON body too deep or with a
+    number of thousands of digits. Every area's pages and API get this by being routes."""
     if len(request.full_path) > MAX_URL_LENGTH:
         return _refuse(414, "请求的网址过长")
     sources = [request.args] + ([request.form] if request.mimetype in _FORM_TYPES else [])
     for values in sources:
         for key, value in values.items(multi=True):
-            if has_control_characters(key) or has_control_characters(value):
+            if "\x00" in key or "\x00" in value:
                 # The API's bad input is a 422 with the field (API.md); a page's, a 400.
                 return _refuse(422 if wants_json() else 400, CONTROL_MESSAGE,
                                fields={key[:50]: [CONTROL_MESSAGE]})

@@ -94,6 +94,7 @@ def test_last_used_is_written_at_most_once_a_minute(world, api_as, db, app):
     api = api_as(world.staff)
     api.get("/api/v1/units")
     first = db.session.scalar(select(ApiToken.last_used_at))
+    assert first is not None
     api.get("/api/v1/units")
     assert db.session.scalar(select(ApiToken.last_used_at)) == first
 

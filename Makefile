@@ -33,7 +33,7 @@ demo: db
 ## run: install, upgrade the database, load the demo alliance, serve on http://$(HOST):$(PORT)
 run: demo
 	@echo "联盟通 running on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	SCHEDULER_ENABLED=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 ## test: install, then the whole suite on SQLite, on PostgreSQL, and in a real browser
 test: install-dev
@@ -41,6 +41,10 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python benchmarks/register_pages.py
+	$(BIN)/python benchmarks/civic.py
+	$(BIN)/python benchmarks/meetings.py
+	$(BIN)/python benchmarks/ratings.py
+	$(BIN)/python benchmarks/lists.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -38,6 +38,11 @@ class DefaultConfig:
         "alliance.auth",
         "alliance.members",
         "alliance.activities",
+        "alliance.imports",
+        "alliance.civic",
+        "alliance.meetings",
+        "alliance.ratings",
+        "alliance.lists",
         "alliance.audit",
         "alliance.demo",
     )
@@ -52,6 +57,12 @@ class DefaultConfig:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = 9 * 5 * 1024 * 1024 + 1024 * 1024  # nine photos of 5 MB, plus the form
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024  # meeting files, rating evidence (alliance/core/uploads.py)
+    # Images are refused from their header beyond these, before a pixel is decoded (Pillow's own
+    # bomb limit is 89 million pixels); phone (12 MP) and camera photos up to 40 MP pass.
+    UPLOAD_MAX_PIXELS = 40_000_000
+    UPLOAD_MAX_DECODED_BYTES = 160 * 1024 * 1024
+    UPLOAD_MAX_PIXELS_PER_REQUEST = 200_000_000  # all images of one request: bounds its work
     PHOTOS_PER_ACTIVITY = 9
 
     # Sessions live in the database (see alliance/auth/sessions.py).

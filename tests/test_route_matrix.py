@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 ROLES = ("anonymous", "liaison_own", "liaison_other", "organizer", "staff", "admin")
+STRING_PARAMS = ("signin_key", "feed_secret", "kind")  # path parts that are not record ids
 IGNORED_ENDPOINTS = {"static", "bootstrap.static", "swagger_dist.static"}
 
 
@@ -108,6 +109,243 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/activities/{activity_id}/photos"): Case("401 422 404 403 422 422", files=True),
     ("GET", "/api/v1/activities/{activity_id}/photos/{photo_id}"): Case("401 200 404 200 200 200"),
     ("DELETE", "/api/v1/activities/{activity_id}/photos/{photo_id}?version=0"): Case("401 409 404 403 409 409"),
+    # civic practice (alliance/civic): liaisons record at their own unit's venues, teams and ledgers
+    ("GET", "/civic"): Case("302 200 200 200 200 200"),
+    ("GET", "/civic/export.xlsx"): Case("302 200 200 200 200 200"),
+    ("GET", "/civic/venues"): Case("302 200 200 200 200 200"),
+    ("GET", "/civic/menu"): Case("302 200 200 200 200 200"),
+    ("POST", "/civic/menu"): Case("302 200 200 403 200 200", {"project_id": ""}),
+    ("POST", "/civic/orders/{order_id}/action"): Case("302 302 404 403 302 302", {"action": "accept", **STALE}),
+    ("GET", "/civic/events"): Case("302 200 200 200 200 200"),
+    ("GET", "/civic/events/new"): Case("302 200 200 403 200 200"),
+    ("POST", "/civic/events/new"): Case("302 200 200 403 200 200", {"title": ""}),
+    ("GET", "/civic/events/{event_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/civic/events/{event_id}/hours"): Case("302 302 404 403 302 302", {"hours": ""}),
+    ("POST", "/civic/events/{event_id}/photos"): Case("302 302 404 403 302 302", files=True),
+    ("GET", "/civic/events/{event_id}/photos/{event_photo_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/civic/records/{record_id}/verify"): Case("302 302 404 403 302 302", STALE),
+    ("GET", "/civic/hours"): Case("302 200 200 200 200 200"),
+    ("GET", "/civic/volunteers"): Case("302 200 200 200 200 200"),
+    ("POST", "/civic/volunteers"): Case("302 200 200 403 200 200", {"name": ""}),
+    ("GET", "/civic/volunteers/{volunteer_id}/certificate.pdf"): Case("302 200 404 200 200 200"),
+    ("GET", "/civic/ledgers"): Case("302 200 200 200 200 200"),
+    ("POST", "/civic/ledgers"): Case("302 200 200 403 200 200", {"item": ""}),
+    ("GET", "/civic/ledgers/{ledger_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/civic/ledgers/{ledger_id}/batches"): Case("302 200 404 403 200 200", {"quantity": ""}),
+    ("POST", "/civic/ledgers/{ledger_id}/handouts"): Case("302 200 404 403 200 200", {"quantity": ""}),
+    ("GET", "/api/v1/venues"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/venues"): Case("401 403 403 403 422 422", {"name": ""}),
+    ("GET", "/api/v1/venues/{venue_id}"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/volunteer-teams"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/volunteer-teams"): Case("401 403 403 403 422 422", {"name": ""}),
+    ("GET", "/api/v1/volunteer-teams/{team_id}"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/volunteers"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/volunteers"): Case("401 422 422 403 422 422", {"name": ""}),
+    ("GET", "/api/v1/volunteers/{volunteer_id}"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/volunteers/{volunteer_id}/certificate.pdf"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/service-projects"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/service-projects"): Case("401 403 403 403 422 422", {"name": ""}),
+    ("GET", "/api/v1/service-projects/{project_id}"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/service-festivals?year=2022"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/service-orders"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/service-orders"): Case("401 422 422 403 422 422", {"project_id": 999999}),
+    ("GET", "/api/v1/service-orders/{order_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/service-orders/{order_id}/actions"): Case("401 409 404 403 409 409", {"action": "accept", "version": 0}),
+    ("GET", "/api/v1/civic-events"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/civic-events"): Case("401 422 422 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/civic-events/{event_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/civic-events/{event_id}"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/civic-events/{event_id}?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/civic-events/{event_id}/photos"): Case("401 422 404 403 422 422", files=True),
+    ("GET", "/api/v1/service-records"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/service-records"): Case("401 422 422 403 422 422", {"hours": 0}),
+    ("GET", "/api/v1/service-records/{record_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/service-records/{record_id}/verify?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/item-ledgers"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/item-ledgers"): Case("401 422 422 403 422 422", {"item": ""}),
+    ("GET", "/api/v1/item-ledgers/{ledger_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/item-ledgers/{ledger_id}/batches"): Case("401 422 404 403 422 422",
+                                                              {"quantity": 1, "occurred_on": "2099-01-01"}),
+    ("POST", "/api/v1/item-ledgers/{ledger_id}/handouts"): Case("401 422 404 403 422 422",
+                                                               {"quantity": 1000000, "event_id": 1}),
+    # register import and export (issue 12): only managers import; every role exports what it sees
+    ("GET", "/imports"): Case("302 403 403 403 200 200"),
+    ("GET", "/imports/{kind}/template.xlsx"): Case("302 403 403 403 200 200"),
+    ("GET", "/imports/{kind}"): Case("302 403 403 403 200 200"),
+    ("POST", "/imports/{kind}"): Case("302 403 403 403 200 200", {"file": ""}),
+    ("POST", "/imports/{kind}/commit"): Case("302 403 403 403 302 302", {"sha256": "0" * 64}),
+    ("GET", "/api/v1/imports/{kind}/template.xlsx"): Case("401 403 403 403 200 200"),
+    ("POST", "/api/v1/imports/{kind}"): Case("401 403 403 403 422 422", files=True),
+    ("GET", "/api/v1/units.xlsx"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/units.csv"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/people.xlsx"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/people.csv"): Case("401 200 200 200 200 200"),
+    # meetings (issue 8): a meeting that invited unit A; unit B's liaison gets 404
+    ("GET", "/meetings"): Case("302 200 200 200 200 200"),
+    ("GET", "/meetings/new"): Case("302 403 403 403 200 200"),
+    ("POST", "/meetings/new"): Case("302 403 403 403 200 200", {"title": ""}),
+    ("GET", "/meetings/{meeting_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/meetings/{meeting_id}/edit"): Case("302 403 403 403 200 200"),
+    ("GET", "/meetings/{meeting_id}/arrange"): Case("302 403 403 403 200 200"),
+    ("POST", "/meetings/{meeting_id}/edit"): Case("302 403 403 403 200 200", {"title": "", **STALE}),
+    ("POST", "/meetings/{meeting_id}/delete"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/meetings/{meeting_id}/agenda"): Case("302 403 403 403 302 302", {"title": ""}),
+    ("POST", "/meetings/{meeting_id}/speeches"): Case("302 403 403 403 302 302", {"topic": ""}),
+    ("POST", "/meetings/{meeting_id}/admissions"): Case("302 403 403 403 302 302", {"unit_id": ""}),
+    ("POST", "/meetings/{meeting_id}/action-items"): Case("302 403 403 403 302 302", {"decision": ""}),
+    ("POST", "/meetings/{meeting_id}/action-items/{item_id}/done"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/meetings/{meeting_id}/invite"): Case("302 403 403 403 302 302", {"person_id": ""}),
+    ("POST", "/meetings/{meeting_id}/invite-group"): Case("302 403 403 403 302 302", {"group": ""}),
+    ("GET", "/meetings/{meeting_id}/attendance"): Case("302 200 404 200 200 200"),
+    ("POST", "/meetings/{meeting_id}/attendance/{attendance_id}/mark"): Case("302 403 403 403 302 302",
+                                                                              {"status": "present", **STALE}),
+    ("GET", "/meetings/{meeting_id}/reply-slips/{slip_id}"): Case("302 200 404 403 200 200"),
+    ("POST", "/meetings/{meeting_id}/reply-slips/{slip_id}"): Case("302 200 404 403 200 200", STALE),
+    ("GET", "/meetings/{meeting_id}/notice.docx"): Case("302 403 403 200 200 200"),
+    ("GET", "/meetings/{meeting_id}/minutes.docx"): Case("302 403 403 200 200 200"),
+    ("GET", "/meetings/{meeting_id}/qr"): Case("302 403 403 200 200 200"),
+    ("GET", "/s/{signin_key}"): Case("200 200 200 200 200 200"),
+    ("POST", "/s/{signin_key}"): Case("200 200 200 200 200 200", {"name": "", "last4": ""}),  # closed: 2021
+    ("GET", "/meetings/calendar"): Case("302 200 200 200 200 200"),
+    ("POST", "/meetings/calendar"): Case("302 400 400 400 400 400", {"action": ""}),
+    ("GET", "/calendar/{feed_secret}.ics"): Case("200 200 200 200 200 200"),
+    ("GET", "/api/v1/meetings"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/meetings"): Case("401 403 403 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/meetings/{meeting_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/meetings/{meeting_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/meetings/{meeting_id}?version=0"): Case("401 403 403 403 409 409"),
+    ("POST", "/api/v1/meetings/{meeting_id}/agenda"): Case("401 403 403 403 422 422", {"title": ""}),
+    ("POST", "/api/v1/meetings/{meeting_id}/speeches"): Case("401 403 403 403 422 422", {"topic": ""}),
+    ("POST", "/api/v1/meetings/{meeting_id}/admissions"): Case("401 403 403 403 422 422", {}),
+    ("POST", "/api/v1/meetings/{meeting_id}/action-items"): Case("401 403 403 403 422 422", {"decision": ""}),
+    ("PATCH", "/api/v1/meetings/{meeting_id}/action-items/{item_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("GET", "/api/v1/meetings/{meeting_id}/attendance"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/meetings/{meeting_id}/attendance"): Case("401 403 403 403 422 422", {"person_id": 999999}),
+    ("PATCH", "/api/v1/meetings/{meeting_id}/attendance"): Case("401 403 403 403 422 422",
+                                                                 {"person_id": 999999, "status": "present"}),
+    ("POST", "/api/v1/meetings/{meeting_id}/invitations"): Case("401 403 403 403 422 422", {"group": "x"}),
+    ("GET", "/api/v1/meetings/{meeting_id}/reply-slips"): Case("401 200 404 200 200 200"),
+    ("PUT", "/api/v1/meetings/{meeting_id}/reply-slips/{slip_id}"): Case(
+        "401 409 404 403 409 409", {"answers": [{"person_id": 1, "reply": "coming"}], "version": 0}),
+    ("GET", "/api/v1/meetings/{meeting_id}/roster.xlsx?sort=age"): Case("401 403 403 422 422 422"),
+    ("GET", "/api/v1/meetings/{meeting_id}/roster.pdf?sort=age"): Case("401 403 403 422 422 422"),
+    ("GET", "/api/v1/meetings/{meeting_id}/roster.csv?sort=age"): Case("401 403 403 422 422 422"),
+    ("GET", "/api/v1/meetings.ics"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/meetings/{meeting_id}.ics"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/people-picker?q=xu"): Case("401 200 200 200 200 200"),
+    # --- ratings (星级党组织评定): liaisons fill in their own unit's organizations only ---
+    ("GET", "/ratings"): Case("302 200 200 200 200 200"),
+    ("GET", "/ratings/cycle"): Case("302 200 200 200 200 200"),
+    ("GET", "/ratings/notice"): Case("302 200 200 200 200 200"),
+    ("GET", "/ratings/{rating_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/ratings/{rating_id}/self-assessment"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/review"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/notice"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/confirm"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/nominate"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/return"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/district-decision"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/objections"): Case("302 403 403 403 302 302", {"raised_by": ""}),
+    ("POST", "/ratings/{rating_id}/objections/{objection_id}/answer"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/ratings/{rating_id}/evidence"): Case("302 422 404 403 422 422", files=True),
+    ("GET", "/ratings/{rating_id}/evidence/{evidence_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/organizations"): Case("302 200 200 200 200 200"),
+    ("GET", "/organizations/{organization_id}"): Case("302 200 404 200 200 200"),
+    ("POST", "/organizations/{organization_id}/ratings"): Case("302 302 404 403 302 302", {"year": ""}),
+    ("GET", "/rubrics"): Case("302 200 200 200 200 200"),
+    ("POST", "/rubrics/new"): Case("302 403 403 403 302 302", {"year": ""}),
+    ("GET", "/rubrics/{rubric_id}"): Case("302 200 200 200 200 200"),
+    ("POST", "/rubrics/{rubric_id}"): Case("302 403 403 403 422 422", STALE),
+    ("GET", "/api/v1/organizations"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/organizations"): Case("401 403 403 403 422 422", {"name": ""}),
+    ("GET", "/api/v1/organizations/{organization_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/organizations/{organization_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/organizations/{organization_id}?version=0"): Case("401 403 403 403 409 409"),
+    ("POST", "/api/v1/organizations/{organization_id}/secretaries"): Case("401 403 403 403 422 422", {}),
+    ("GET", "/api/v1/rubrics"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/rubrics"): Case("401 403 403 403 422 422", {}),
+    ("GET", "/api/v1/rubrics/{rubric_id}"): Case("401 200 200 200 200 200"),
+    ("PATCH", "/api/v1/rubrics/{rubric_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("GET", "/api/v1/ratings"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/ratings"): Case("401 422 422 403 422 422", {"year": 2019}),
+    ("GET", "/api/v1/ratings/{rating_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/ratings/{rating_id}/self-assessment"): Case("401 409 404 403 409 409", {"version": 0, "items": []}),
+    ("POST", "/api/v1/ratings/{rating_id}/submit"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/review"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/notice"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/confirm"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/return"): Case("401 403 403 403 409 409", {"version": 0, "reason": "x"}),
+    ("POST", "/api/v1/ratings/{rating_id}/nominate"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/ratings/{rating_id}/district-decision"): Case("401 403 403 403 409 409", {"version": 0, "approved": True}),
+    ("POST", "/api/v1/ratings/{rating_id}/objections"): Case("401 403 403 403 422 422", {}),
+    ("POST", "/api/v1/ratings/{rating_id}/objections/{objection_id}/answer"): Case("401 403 403 403 409 409", {"version": 0, "answer": "x"}),
+    ("POST", "/api/v1/ratings/{rating_id}/evidence"): Case("401 422 422 403 422 422", files=True),
+    ("GET", "/api/v1/ratings/{rating_id}/evidence/{evidence_id}"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/reports/ratings?year=2020"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/reports/ratings/casebook.docx?year=2020"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/reports/ratings/notice.xlsx?year=2020"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/reports/ratings/notice.pdf?year=2020"): Case("401 200 200 200 200 200"),
+    # lists (三张清单): records of unit A are drafts / unreleased, so another unit's liaison gets 404
+    ("GET", "/projects/board"): Case("302 200 200 200 200 200"),
+    ("GET", "/needs"): Case("302 200 200 200 200 200"),
+    ("GET", "/needs/new"): Case("302 200 200 403 200 200"),
+    ("POST", "/needs/new"): Case("302 200 200 403 200 200", {"title": ""}),
+    ("GET", "/needs/{need_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/needs/{need_id}/edit"): Case("302 200 404 403 200 200"),
+    ("POST", "/needs/{need_id}/edit"): Case("302 200 404 403 200 200", {"title": "", **STALE}),
+    ("POST", "/needs/{need_id}/submit"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/needs/{need_id}/cancel"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/needs/{target_id}/claim"): Case("302 302 404 403 302 302", {"commitment": ""}),
+    ("GET", "/resources"): Case("302 200 200 200 200 200"),
+    ("GET", "/resources/new"): Case("302 200 200 403 200 200"),
+    ("POST", "/resources/new"): Case("302 200 200 403 200 200", {"title": ""}),
+    ("GET", "/resources/{resource_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/resources/{resource_id}/edit"): Case("302 200 404 403 200 200"),
+    ("POST", "/resources/{resource_id}/edit"): Case("302 200 404 403 200 200", {"title": "", **STALE}),
+    ("POST", "/resources/{resource_id}/offer"): Case("302 302 404 403 302 302", STALE),
+    ("POST", "/resources/{resource_id}/withdraw"): Case("302 302 404 403 302 302", STALE),
+    ("GET", "/projects/new"): Case("302 403 403 403 200 200"),
+    ("POST", "/projects/new"): Case("302 403 403 403 200 200", {"title": ""}),
+    ("GET", "/projects/{project_id}"): Case("302 200 404 200 200 200"),
+    ("GET", "/projects/{project_id}/edit"): Case("302 403 403 403 200 200"),
+    ("POST", "/projects/{project_id}/edit"): Case("302 403 403 403 200 200", {"title": "", **STALE}),
+    ("POST", "/projects/{project_id}/transition"): Case("302 403 404 403 302 302",
+                                                        {"to_stage": "stopped", **STALE}),
+    ("POST", "/projects/{target_id}/claim"): Case("302 302 404 403 302 302", {"commitment": ""}),
+    ("GET", "/claims"): Case("302 200 200 200 200 200"),
+    ("POST", "/claims/{claim_id}/decide"): Case("302 403 403 403 302 302", STALE),
+    ("POST", "/claims/{claim_id}/withdraw"): Case("302 302 404 403 302 302", STALE),
+    ("GET", "/lists/figures"): Case("302 200 200 200 200 200"),
+    ("GET", "/lists/three-lists.xlsx"): Case("302 200 200 200 200 200"),
+    ("GET", "/api/v1/list-categories"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/list-categories"): Case("401 403 403 403 422 422", {"kind": "need", "name": ""}),
+    ("GET", "/api/v1/needs"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/needs"): Case("401 422 422 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/needs/{need_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/needs/{need_id}"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("DELETE", "/api/v1/needs/{need_id}?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/needs/{need_id}/submit?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/needs/{need_id}/cancel?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/needs/{need_id}/suggestions"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/resources"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/resources"): Case("401 422 422 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/resources/{resource_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/resources/{resource_id}"): Case("401 409 404 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/resources/{resource_id}/offer?version=0"): Case("401 409 404 403 409 409"),
+    ("POST", "/api/v1/resources/{resource_id}/withdraw?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/resources/{resource_id}/suggestions"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/projects"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/projects"): Case("401 403 403 403 422 422", {"title": ""}),
+    ("GET", "/api/v1/projects/{project_id}"): Case("401 200 404 200 200 200"),
+    ("PATCH", "/api/v1/projects/{project_id}"): Case("401 403 403 403 409 409", {"version": 0}),
+    ("POST", "/api/v1/projects/{project_id}/transitions"): Case("401 403 404 403 409 409",
+                                                                {"to_stage": "stopped", "version": 0}),
+    ("GET", "/api/v1/claims"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/claims"): Case("401 422 422 403 422 422", {"commitment": ""}),
+    ("GET", "/api/v1/claims/{claim_id}"): Case("401 200 404 200 200 200"),
+    ("POST", "/api/v1/claims/{claim_id}/decision"): Case("401 403 403 403 409 409", {"accept": True, "version": 0}),
+    ("POST", "/api/v1/claims/{claim_id}/withdraw?version=0"): Case("401 409 404 403 409 409"),
+    ("GET", "/api/v1/reports/three-lists.xlsx"): Case("401 200 200 200 200 200"),
     # hardening: one's own API tokens (ids no one owns answer 404; the revoke-all rows come
     # last, as they end the tokens the API rows above use)
     ("GET", "/account/tokens"): Case("302 200 200 200 200 200"),
@@ -124,6 +362,7 @@ def _rule_key(method: str, path: str) -> tuple[str, str]:
     import re
 
     path = path.split("?")[0]
+    path = re.sub(r"\{(%s)\}" % "|".join(STRING_PARAMS), r"<\1>", path)
     return method, re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
 
@@ -162,13 +401,91 @@ def matrix_world(world):
             {"occurred_on": date(2021, 1, 15), "kind": "volunteer_service", "title": "写春联 送祝福"},
             unit=world.unit_a, photos=[photo_file])
         db.session.commit()
+        ratings_ids = _ratings_world(world)
     photo = activity.photos[0]
-    return world, {
+    from tests.civic.world import make_civic_records
+
+    civic_ids = make_civic_records(world)  # civic practice
+    meeting_ids = _matrix_meeting(world, person)
+    lists_ids = _lists_records(world)
+    return world, {**civic_ids, **meeting_ids, **lists_ids,
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
+        "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
         "unit_name": world.unit_a.name, "mobile": person.mobile,
         "token_id": 999999,  # hardening: a token nobody owns
     }
+
+
+def _matrix_meeting(world, person) -> dict:
+    """meetings (issue 8): a meeting of 2021 (sign-in closed) that invited unit A's secretary."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from alliance.audit.context import acting_as
+    from alliance.core.dates import LOCAL_TZ
+    from alliance.extensions import db
+    from alliance.meetings import services as meetings
+    from alliance.meetings.models import ReplySlip
+    from tests.factories import SETUP
+
+    start = datetime(2021, 1, 21, 14, tzinfo=LOCAL_TZ)
+    with acting_as(SETUP):
+        meeting = meetings.create_meeting({"kind": "joint", "title": "联席会", "starts_at": start,
+                                           "ends_at": start + timedelta(hours=2)},
+                                          alliance_id=world.alliance.id)
+        attendance = meetings.invite_person(meeting, person.id)
+        item = meetings.add_action_item(meeting, {"decision": "对接三张清单"})
+        secret = meetings.issue_calendar_feed(world.liaison_a)
+        db.session.commit()
+    slip = db.session.scalar(select(ReplySlip).where(ReplySlip.meeting_id == meeting.id))
+    return {"meeting_id": meeting.id, "attendance_id": attendance.id, "item_id": item.id,
+            "slip_id": slip.id, "signin_key": meeting.signin_key, "feed_secret": secret}
+def _ratings_world(world) -> dict:
+    """Ratings area: an organization of unit A, a 2021 rubric, its rating being self-assessed
+    (not public) and an objection on it."""
+    from alliance.extensions import db
+    from alliance.ratings import services as ratings
+    from alliance.ratings.models import RatingObjection
+
+    organization = ratings.create_organization(
+        {"name": "儿科医院党委", "kind": "committee", "unit_id": world.unit_a.id},
+        alliance_id=world.alliance.id)
+    rubric = ratings.create_rubric({"year": 2021}, alliance_id=world.alliance.id)
+    rating = ratings.start_rating(organization, 2021)
+    objection = RatingObjection(alliance_id=world.alliance.id, rating_id=rating.id, raised_by="群众",
+                                raised_on=date(2021, 12, 1), content="异议")
+    db.session.add(objection)
+    from werkzeug.datastructures import FileStorage
+
+    from alliance.ratings.evidence import add_evidence
+
+    evidence = add_evidence(rating, "D1-1", FileStorage(io.BytesIO(b"%PDF-1.4 minutes"), filename="学习记录.pdf"))
+    db.session.commit()
+    return {"organization_id": organization.id, "rubric_id": rubric.id, "rating_id": rating.id,
+            "objection_id": objection.id, "evidence_id": evidence.id}
+def _lists_records(world) -> dict:
+    """Lists area: a draft need, a draft resource, an unreleased project led by unit A, and a
+    pending claim of unit A on an open need of unit B."""
+    from tests.lists import make_need, make_project, make_resource, seed
+
+    seed(world.alliance.id)
+    need = make_need(world.liaison_a, world.unit_a, submit=False)
+    resource = make_resource(world.liaison_a, world.unit_a, offer=False)
+    project = make_project(world.staff, lead_unit_id=world.unit_a.id)
+    open_need = make_need(world.liaison_b, world.unit_b, title="许泾村互助养老")
+    from alliance.audit.context import acting_as
+    from alliance.extensions import db
+    from alliance.lists import services as lists
+    from tests.factories import SETUP
+
+    with acting_as(SETUP):
+        claim = lists.create_claim(world.liaison_a, unit=world.unit_a, commitment="每周两次上门",
+                                   need=open_need)
+        db.session.commit()
+    return {"need_id": need.id, "resource_id": resource.id, "project_id": project.id,
+            "claim_id": claim.id, "target_id": need.id}
 
 
 def _clients(world, sign_in, api_as):

@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.activities.models import ACTIVITY_KINDS
 from alliance.activities.services import MAX_PARTICIPANTS
+from alliance.core.uploads import IMAGES
 from alliance.core.forms import VersionedForm, select_choices
 from alliance.core.checks import coerce_id
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"
 
 
 class ActivityForm(VersionedForm):
@@ -34,7 +34,7 @@ class ActivityForm(VersionedForm):
         render_kw={"rows": 2, "placeholder": "如：儿科医院党委、建设银行党支部党员共30人"})
     description = TextAreaField("活动内容", validators=[
         Length(max=5000, message="活动内容不能超过5000个字")], render_kw={"rows": 5})
-    photos = MultipleFileField("照片", render_kw={"accept": PHOTO_ACCEPT})
+    photos = MultipleFileField("照片", render_kw={"accept": IMAGES.accept})
     submit = SubmitField("保存")
 
     def activity_data(self) -> dict:

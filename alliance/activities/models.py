@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord
+from alliance.core.uploads import UploadRecordMixin
 from alliance.core.visibility import OwnUnit
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
@@ -56,18 +57,15 @@ class Activity(AllianceRecord, db.Model):
         return f"{self.title}（{self.occurred_on.isoformat() if self.occurred_on else ''}）"
 
 
-class ActivityPhoto(AllianceRecord, db.Model):
-    """A photo of an activity; the file sits in the uploads folder under ``stored_name``."""
+class ActivityPhoto(UploadRecordMixin, AllianceRecord, db.Model):
+    """A photo of an activity; the file sits in ``UPLOAD_FOLDER/activities/<stored_name>``."""
 
     __tablename__ = "activity_photos"
+    __upload_folder__ = "activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
-    original_name: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(50))
-    size_bytes: Mapped[int] = mapped_column()
-    width: Mapped[int] = mapped_column()
+    width: Mapped[int] = mapped_column()  # photos only: always known
     height: Mapped[int] = mapped_column()
     position: Mapped[int] = mapped_column(default=0)
 

@@ -1,28 +1,22 @@
 """Rules of the activity log (共建活动记录). Functions flush, never commit.
 
 Input arrives already typed (dates as ``date``, numbers as ``int``) from a form or the API;
-lengths, codes, date bounds and photos are checked here, once, with Chinese messages keyed by
-field. Photos are all-or-nothing: every file of a submission is checked before anything is
-written, and files written in a transaction that is not committed are removed again.
+lengths, codes, date bounds and photos (through ``core.uploads``) are checked here, once, with
+Chinese messages keyed by field. Photos are all-or-nothing: every file of a submission is checked
+before anything is written, and files written in a transaction that is not committed are removed
+again.
 """
 from __future__ import annotations
 
-import io
-import re
-import uuid
-import warnings
-from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Iterable
 
 from flask import current_app
-from PIL import Image, ImageOps
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.core import uploads
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.errors import FieldErrors, RuleViolation
@@ -41,16 +35,6 @@ ACTIVITY_TEXT_FIELDS = (
 )
 EARLIEST_DATE = date(2000, 1, 1)
 MAX_PARTICIPANTS = 100_000
-
-# Pillow format → (content type, file extension). What the bytes are decides, not the name.
-PHOTO_FORMATS = {
-    "JPEG": ("image/jpeg", "jpg"),
-    "PNG": ("image/png", "png"),
-    "WEBP": ("image/webp", "webp"),
-}
-PHOTO_SUBFOLDER = "activities"
-THUMBNAIL_SIZE = 480  # px, longest side: enough for a phone screen's thumbnail grid
-NOT_AN_IMAGE = "文件“{name}”不是图片，请上传 JPG、PNG 或 WebP 格式的照片"
 
 
 def local_today() -> date:
@@ -120,7 +104,7 @@ def create_activity(data: dict, *, unit: MemberUnit, photos: Iterable = (),
     Nothing is saved unless every field and every photo is valid."""
     errors = Errors()
     cleaned = _clean_fields(data, errors, local_today())
-    prepared = _prepare_photos(photos, existing=0, errors=errors)
+    prepared = _check_photos(photos, existing=0, errors=errors)
     if unit.deleted_at is not None:
         errors.add("unit_id", "该成员单位已被删除，无法记录活动")
     if errors:
@@ -144,7 +128,7 @@ def update_activity(activity: Activity, data: dict, *, version: int | None,
     merged.update({k: v for k, v in data.items() if k in ACTIVITY_FIELDS})
     errors = Errors()
     cleaned = _clean_fields(merged, errors, local_today())
-    prepared = _prepare_photos(photos, existing=_live_photo_count(activity), errors=errors)
+    prepared = _check_photos(photos, existing=_live_photo_count(activity), errors=errors)
     if errors:
         raise FieldErrors(errors)
     changed = apply_changes(activity, cleaned)
@@ -167,38 +151,25 @@ def restore_activity(activity: Activity, *, version: int | None = None) -> None:
 
 
 # --- photos --------------------------------------------------------------------------------
-
-@dataclass
-class _PreparedPhoto:
-    """A checked upload, still only in memory."""
-
-    original_name: str
-    content: bytes
-    thumbnail: bytes
-    content_type: str
-    extension: str
-    width: int
-    height: int
-
+# Checking, storing, metadata stripping and clean-up are core.uploads'; the activity adds its
+# count limit, positions and version.
 
 def add_photos(activity: Activity, files: Iterable) -> list[ActivityPhoto]:
     """Add uploaded photos to an activity: all of them, or none if any one is refused."""
-    errors = Errors()
-    files = [f for f in files if _has_content(f)]
+    files = [f for f in files if uploads.has_upload(f)]
     if not files:
         raise FieldErrors({"photos": ["请选择要上传的照片"]})
-    prepared = _prepare_photos(files, existing=_live_photo_count(activity), errors=errors)
-    if errors:
-        raise FieldErrors(errors)
-    return _attach_photos(activity, prepared, touch=True)
+    errors = Errors()
+    checked = _check_photos(files, existing=_live_photo_count(activity), errors=errors)
+    errors.raise_if_any()
+    return _attach_photos(activity, checked, touch=True)
 
 
 def remove_photo(photo: ActivityPhoto, *, version: int | None = None) -> None:
     """Soft-delete one photo. ``version`` is the activity's, as the client read it: photos are
     part of the activity, so a stale one is refused like any edit.
 
-    Like every deletion it is soft: the row and the file stay, so it can be undone (and a file
-    removed before the transaction commits could not be brought back if the commit failed)."""
+    Like every deletion it is soft: the row and the file stay, so it can be undone."""
     check_version(photo.activity, version)
     soft_delete(photo)
     _touch(photo.activity)
@@ -206,27 +177,8 @@ def remove_photo(photo: ActivityPhoto, *, version: int | None = None) -> None:
     db.session.expire(photo.activity, ["photos"])
 
 
-def photo_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / PHOTO_SUBFOLDER
-
-
-def thumbnail_name(stored_name: str) -> str:
-    return f"{Path(stored_name).stem}.thumb.jpg"
-
-
-def photo_limit_bytes() -> int:
-    return int(current_app.config["PHOTO_MAX_BYTES"])
-
-
 def photos_per_activity() -> int:
     return int(current_app.config["PHOTOS_PER_ACTIVITY"])
-
-
-def format_size(size: int) -> str:
-    """5242880 → "5MB", 512000 → "500KB": how the limits are written in messages."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + "MB"
-    return f"{max(1, round(size / 1024))}KB"
 
 
 def _live_photo_count(activity: Activity) -> int:
@@ -234,25 +186,9 @@ def _live_photo_count(activity: Activity) -> int:
         ActivityPhoto.activity_id == activity.id, ActivityPhoto.deleted_at.is_(None))) or 0
 
 
-def _has_content(file) -> bool:
-    """Browsers send an empty part for an untouched file input; that is no upload."""
-    return file is not None and bool(getattr(file, "filename", None))
-
-
-def clean_file_name(name: str | None) -> str:
-    """The name to show: no folders (old browsers send C:\\fakepath\\...), no control
-    characters, at most 200 characters. Chinese names are kept as they are."""
-    name = re.split(r"[\\/]", name or "")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
-    if len(name) > 200:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[:200 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:200]
-    return name or "照片"
-
-
-def _prepare_photos(files: Iterable, *, existing: int, errors: Errors) -> list[_PreparedPhoto]:
-    """Check every upload (count, size, real image type); errors go under ``photos``."""
-    files = [f for f in files if _has_content(f)]
+def _check_photos(files: Iterable, *, existing: int, errors: Errors) -> list[uploads.CheckedUpload]:
+    """Check the count, then every upload; errors go under ``photos``."""
+    files = [f for f in files if uploads.has_upload(f)]
     if not files:
         return []
     allowed = photos_per_activity()
@@ -261,124 +197,21 @@ def _prepare_photos(files: Iterable, *, existing: int, errors: Errors) -> list[_
         errors.add("photos", f"每次活动最多{allowed}张照片（已有{existing}张，本次选择了{len(files)}张，"
                              f"最多还能上传{left}张）")
         return []
-    prepared = []
-    for file in files:
-        photo = _prepare_photo(file, errors)
-        if photo is not None:
-            prepared.append(photo)
-    return prepared
+    return uploads.check_uploads(files, kind=uploads.IMAGES, field="photos", errors=errors)
 
 
-def _prepare_photo(file, errors: Errors) -> _PreparedPhoto | None:
-    name = clean_file_name(file.filename)
-    limit = photo_limit_bytes()
-    content = _read_at_most(file, limit + 1)
-    if len(content) > limit:
-        errors.add("photos", f"照片不能超过{format_size(limit)}（“{name}”超过了这个大小，"
-                             f"请压缩后再上传）")
-        return None
-    if not content:
-        errors.add("photos", f"文件“{name}”是空的，请重新选择")
-        return None
-    try:
-        return _inspect_image(name, content)
-    except _TooManyPixels:
-        errors.add("photos", f"照片“{name}”的像素尺寸过大，请缩小后再上传")
-    except _BrokenImage:
-        errors.add("photos", f"照片“{name}”已损坏或不完整，请重新选择")
-    except _NotAnImage:
-        errors.add("photos", NOT_AN_IMAGE.format(name=name))
-    return None
-
-
-def _read_at_most(file, limit: int) -> bytes:
-    stream = getattr(file, "stream", file)
-    try:
-        stream.seek(0)
-    except (AttributeError, OSError):
-        pass  # a stream that cannot seek is read from where it is
-    return stream.read(limit) or b""
-
-
-class _NotAnImage(Exception):
-    pass
-
-
-class _BrokenImage(Exception):
-    pass
-
-
-class _TooManyPixels(Exception):
-    pass
-
-
-def _inspect_image(name: str, content: bytes) -> _PreparedPhoto:
-    """Decide from the bytes what the file is; build its thumbnail, which also decodes every
-    pixel and so catches files that are truncated or damaged past the header."""
-    # Untrusted bytes make Pillow raise many kinds of exceptions (SyntaxError, struct.error,
-    # IndexError...); any of them means "not a photo we can use", never a 500.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(content), formats=list(PHOTO_FORMATS)) as image:
-                image_format = image.format
-                width, height = image.size
-                image.verify()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _TooManyPixels()
-        except Exception:
-            raise _NotAnImage()
-        if image_format not in PHOTO_FORMATS:
-            raise _NotAnImage()
-        try:
-            thumbnail = _make_thumbnail(content)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _TooManyPixels()
-        except Exception:
-            raise _BrokenImage()
-    content_type, extension = PHOTO_FORMATS[image_format]
-    return _PreparedPhoto(original_name=name, content=content, thumbnail=thumbnail,
-                          content_type=content_type, extension=extension,
-                          width=width, height=height)
-
-
-def _make_thumbnail(content: bytes) -> bytes:
-    with Image.open(io.BytesIO(content), formats=list(PHOTO_FORMATS)) as image:
-        image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode at a smaller scale
-        image.load()
-        # Phones store portrait photos sideways plus an orientation tag; turn the pixels.
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-        if image.mode in ("RGBA", "LA", "P"):
-            image = image.convert("RGBA")
-            background = Image.new("RGB", image.size, (255, 255, 255))
-            background.paste(image, mask=image.getchannel("A"))
-            image = background
-        elif image.mode != "RGB":
-            image = image.convert("RGB")
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=80, optimize=True)
-        return out.getvalue()
-
-
-def _attach_photos(activity: Activity, prepared: list[_PreparedPhoto], *,
+def _attach_photos(activity: Activity, checked: list[uploads.CheckedUpload], *,
                    touch: bool) -> list[ActivityPhoto]:
-    """Write the checked files, then their rows. Written files are registered with the
-    session: if the transaction does not commit, they are removed (see the hooks below)."""
-    folder = photo_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the checked files, then their rows (the files go again if the transaction does
+    not commit)."""
     position = db.session.scalar(select(func.max(ActivityPhoto.position)).where(
         ActivityPhoto.activity_id == activity.id)) or 0
     photos = []
-    for item in prepared:
-        stored_name = f"{uuid.uuid4().hex}.{item.extension}"
-        _write_file(folder / stored_name, item.content)
-        _write_file(folder / thumbnail_name(stored_name), item.thumbnail)
+    for item in checked:
+        stored = uploads.write_upload(item, folder=ActivityPhoto.__upload_folder__)
         position += 1
-        photo = ActivityPhoto(
-            alliance_id=activity.alliance_id, activity_id=activity.id, stored_name=stored_name,
-            original_name=item.original_name, content_type=item.content_type,
-            size_bytes=len(item.content), width=item.width, height=item.height, position=position)
+        photo = ActivityPhoto(alliance_id=activity.alliance_id, activity_id=activity.id,
+                              position=position, **stored.columns())
         db.session.add(photo)
         photos.append(photo)
     if touch:
@@ -392,31 +225,3 @@ def _touch(activity: Activity) -> None:
     """Photos are part of the activity: changing them bumps its version, so two uploads racing
     past the nine-photo limit cannot both commit (the second gets a 409)."""
     activity.updated_at = utcnow()
-
-
-def _write_file(path: Path, content: bytes) -> None:
-    pending = db.session.info.setdefault(_PENDING_FILES, [])
-    pending.append(path)
-    with open(path, "xb") as handle:  # "x": never overwrite another photo
-        handle.write(content)
-
-
-# --- files of uncommitted transactions -------------------------------------------------------
-# The files of a submission are written before its rows are flushed; if the transaction then
-# rolls back (a database error, a later photo refused in the same request, a crash before the
-# commit), the files must go too, or the uploads folder fills with orphans.
-
-_PENDING_FILES = "activities.pending_photo_files"
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session) -> None:
-    if not session.in_nested_transaction():  # a savepoint's commit is not the real one
-        session.info.pop(_PENDING_FILES, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _remove_uncommitted_files(session, transaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended without a commit
-        for path in session.info.pop(_PENDING_FILES, ()):
-            path.unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """Pages of the activity log. Thin: parse the form, call a service, commit, redirect or render."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_from_directory, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from alliance.activities.forms import ActivityForm, NewActivityForm
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_list_query
 from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.core import uploads
 from alliance.core.forms import VersionOnlyForm, select_choices
 from alliance.core.views import button_action, date_arg, int_arg, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
@@ -116,7 +117,7 @@ def _form_page(form, activity: Activity | None, unit):
     existing = len(activity.photos) if activity else 0
     return render_template("activities/form.html", form=form, activity=activity, unit=unit,
                            photos_left=max(0, services.photos_per_activity() - existing),
-                           photo_limit=services.format_size(services.photo_limit_bytes()),
+                           photo_limit=uploads.format_size(uploads.IMAGES.max_bytes()),
                            today_iso=services.local_today().isoformat())
 
 
@@ -156,16 +157,8 @@ def live_photo(activity: Activity, photo_id: int) -> ActivityPhoto:
 
 
 def send_photo(photo: ActivityPhoto, *, thumbnail: bool):
-    """The file itself, for whoever may see the activity. The thumbnail falls back to the
-    photo for files stored without one."""
-    folder = services.photo_folder()
-    name, mimetype = photo.stored_name, photo.content_type
-    if thumbnail and (folder / services.thumbnail_name(name)).is_file():
-        name, mimetype = services.thumbnail_name(name), "image/jpeg"
-    response = send_from_directory(folder, name, mimetype=mimetype,
-                                   download_name=photo.original_name)  # inline, with its name
-    response.cache_control.private = True  # never kept by a shared proxy
-    return response
+    """The file itself (metadata stripped on store), for whoever may see the activity."""
+    return uploads.send_stored(photo, thumbnail=thumbnail)
 
 
 @bp.route("/activities/<int:activity_id>/photos/<int:photo_id>")

@@ -11,7 +11,7 @@ from alliance.api.schemas import (BaseSchema, Date, DateTime, Dict, Int, PagingA
 from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.labels import record_types
 from alliance.audit.queries import AuditFilters, audit_query
-from alliance.auth.roles import MANAGERS
+from alliance.core.roles import MANAGERS
 from alliance.core.pagination import paginate
 from alliance.core.permissions import roles_required
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from alliance.auth.roles import MANAGERS
+from alliance.core.roles import MANAGERS
 from alliance.core.areas import Area, NavItem
 
 

@@ -7,7 +7,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
+from alliance.core.roles import MANAGERS
 from alliance.core.types import UTCDateTime, utcnow
+from alliance.core.visibility import RolesOnly
 from alliance.extensions import db
 
 AUDIT_ACTIONS = Choices(
@@ -35,6 +37,9 @@ AUDIT_SOURCES = Choices(
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_record", "record_type", "record_id"),)
+
+    # The trail is read by staff and admins only (its pages are managers-only as well).
+    __visibility__ = RolesOnly(*MANAGERS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alliance_id: Mapped[int | None] = mapped_column(ForeignKey("alliances.id"), index=True)

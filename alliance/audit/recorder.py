@@ -72,7 +72,7 @@ def _entry(obj, action: str, changes: dict | None, actor: Actor, now: datetime) 
         "record_type": type(obj).__name__,
         "record_id": obj.id,
         "summary": str(obj)[:200],
-        "changes": changes or None,
+        "changes": ({**(changes or {}), "source_file": [None, actor.note]} if actor.note else changes) or None,
         "ip_address": actor.ip_address,
     }
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +28,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from alliance.auth.roles import MANAGERS
+from alliance.core.roles import MANAGERS
 from alliance.core.validators import mask_mobile
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +40,8 @@ MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "ics": "text/calendar; charset=utf-8",
 }
-PDF_FONT = "STSong-Light"  # reportlab's CID font: no font file, no download (TOOLING.md §2)
+PDF_FONT = "STSong-Light"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # reportlab's CID font: no font file, no download (TOOLING.md §2)
 
 
 @dataclass
@@ -82,6 +84,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)  # XML (and so xlsx) cannot hold them; nobody typed them
     return neutralise(value)
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from alliance.core.errors import FieldErrors
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
@@ -32,12 +34,12 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be imported (422 in the API, a message above the form)."""
+class ImportRefused(FieldErrors):
+    """The file as a whole cannot be imported: 422 in the API (field ``file``), a message at the
+    file input in the UI."""
 
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__({"file": [message]}, message)
 
 
 @dataclass(frozen=True)

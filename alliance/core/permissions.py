@@ -7,9 +7,9 @@ from typing import Iterable
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import ColumnElement, Select, and_, false, select
 
-from alliance.auth.roles import ALL_ROLES, LIAISON, MANAGERS
+from alliance.core.roles import ALL_ROLES, LIAISON, MANAGERS
 from alliance.core.visibility import policy_of
 from alliance.extensions import db, login_manager
 
@@ -47,16 +47,24 @@ def managers_only(view):
     return roles_required(*MANAGERS)(view)
 
 
-def scoped(stmt: Select, model, user=None, *, include_deleted: bool = False) -> Select:
-    """Limit ``stmt`` to rows of ``model`` the user may see: their alliance, not deleted (unless
-    asked), and what the model's visibility policy (``__visibility__``) lets this user see."""
+def visible(model, user=None, *, include_deleted: bool = False) -> ColumnElement[bool]:
+    """The SQL condition of the rows of ``model`` the user may see: their alliance, not deleted
+    (unless asked), and what the model's visibility policy (``__visibility__``) lets them see.
+    Also for related rows loaded with a record, e.g.
+    ``selectinload(Person.roles.and_(visible(UnitRole)))``."""
     user = user or current_user
-    stmt = stmt.where(model.alliance_id == user.alliance_id)
-    if not include_deleted:
-        stmt = stmt.where(model.deleted_at.is_(None))
+    conditions = [model.alliance_id == user.alliance_id]
+    if not include_deleted and hasattr(model, "deleted_at"):
+        conditions.append(model.deleted_at.is_(None))
     policy = policy_of(model)
     # A model that declares no policy is visible to nobody (and fails the policy test).
-    return stmt.where(policy.clause(model, user) if policy is not None else false())
+    conditions.append(policy.clause(model, user) if policy is not None else false())
+    return and_(*conditions)
+
+
+def scoped(stmt: Select, model, user=None, *, include_deleted: bool = False) -> Select:
+    """Limit ``stmt`` to rows of ``model`` the user may see (see :func:`visible`)."""
+    return stmt.where(visible(model, user, include_deleted=include_deleted))
 
 
 def get_visible_or_404(model, record_id: int, user=None, *, include_deleted: bool = False,
@@ -93,3 +101,10 @@ def liaison_unit_is_live(user) -> bool:
     left the alliance they keep read access at most."""
     unit = user.unit
     return unit is not None and unit.deleted_at is None and unit.status != "left"
+
+
+def is_visible(record, user=None, *, include_deleted: bool = False) -> bool:
+    """Whether ``record`` (already loaded) is one the user may see, by its model's policy."""
+    model = type(record)
+    stmt = scoped(select(model.id), model, user, include_deleted=include_deleted)
+    return db.session.scalar(stmt.where(model.id == record.id)) is not None

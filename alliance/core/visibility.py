@@ -3,7 +3,7 @@
 A model names its policy as ``__visibility__``; :func:`alliance.core.permissions.scoped` (and so
 every list, get-or-404, export, search, picker, count and API route that reads through it)
 applies it in SQL. A model with ``alliance_id`` and no policy is a bug the suite catches
-(``tests/test_visibility_policies.py``).
+(``tests/core/test_visibility.py``).
 
     class Need(AllianceRecord, db.Model):
         __visibility__ = OwnUnitOr("unit_id", lambda m: m.status != "draft")
@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from alliance.auth.roles import READERS_OF_ALL
+from alliance.core.roles import READERS_OF_ALL
 
 
 class Policy:
@@ -42,6 +42,16 @@ class ReadersOfAll(Policy):
 
     def clause(self, model, user) -> ColumnElement[bool]:
         return true() if user.role in READERS_OF_ALL else false()
+
+
+class RolesOnly(Policy):
+    """Only accounts of ``roles`` see the rows, all of them (e.g. the audit trail: managers)."""
+
+    def __init__(self, *roles: str):
+        self.roles = frozenset(roles)
+
+    def clause(self, model, user) -> ColumnElement[bool]:
+        return true() if user.role in self.roles else false()
 
 
 class OwnUnit(Policy):

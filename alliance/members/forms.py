@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, HiddenField, DateField, IntegerField, SelectField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.core.forms import BaseForm, VersionedForm, select_choices
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
-from alliance.core.checks import coerce_id
+from alliance.core.checks import parse_int
 
 
 class UnitForm(VersionedForm):
@@ -52,7 +52,8 @@ class RoleForm(BaseForm):
     """Assign a role: pick a known person, or enter a new one."""
 
     role = SelectField("职务", choices=select_choices(UNIT_ROLES.items()))
-    person_id = SelectField("人员", coerce=coerce_id, validate_choice=False)
+    # A search-as-you-type people picker (templates/_macros.html person_picker) fills it in.
+    person_id = HiddenField("人员", filters=[lambda v: parse_int(v, low=1) if v else None])
     new_name = StringField("或新增人员：姓名", validators=[Length(max=50)])
     new_mobile = StringField("新增人员：手机号码", validators=[Length(max=20)])
     title = StringField("职务全称", validators=[Length(max=100)], description="如：党委书记、指导员")

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from alliance.audit.models import AuditEntry
-from alliance.core.permissions import scoped
+from alliance.core.permissions import scoped, visible
 from alliance.extensions import db
 from alliance.members.models import MemberUnit, Person, UnitRole
 
@@ -39,6 +39,14 @@ def _like(column, text: str):
     return column.contains(text, autoescape=True)
 
 
+def _pinyin_match(model, q: str) -> tuple:
+    """Letters also match the pinyin and its initials (``zx`` or ``zhangxuan`` finds 张轩)."""
+    letters = q.replace(" ", "").lower()
+    if letters.isascii() and letters.isalpha():
+        return (_like(model.search_key, letters),)
+    return ()
+
+
 def current_roles_option():
     """Eager-load each unit's current role holders (for the list's 书记/联络员 columns)."""
     live = UnitRole.roles_current_criteria()
@@ -52,7 +60,7 @@ def unit_list_query(user, filters: UnitFilters) -> Select:
     if filters.q:
         q = filters.q.strip()[:100]
         stmt = stmt.where(or_(_like(MemberUnit.name, q), _like(MemberUnit.short_name, q),
-                              _like(MemberUnit.uscc, q.upper())))
+                              _like(MemberUnit.uscc, q.upper()), *_pinyin_match(MemberUnit, q)))
     if filters.category:
         stmt = stmt.where(MemberUnit.category == filters.category)
     if filters.tier:
@@ -76,7 +84,8 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
         stmt = stmt.where(Person.deleted_at.is_not(None))
     if q:
         q = q.strip()[:50]
-        stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q)))
+        stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q),
+                              *_pinyin_match(Person, q)))
     if sort == "pinyin":
         order = (Person.name_pinyin_key, Person.id)
     elif sort == "name":
@@ -84,8 +93,16 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
     else:
         order = (Person.name_stroke_key, Person.id)
     live = UnitRole.roles_current_criteria()
+    # Only the roles the user may see: a liaison sees a person's role at their unit, not others.
     return stmt.order_by(*order).options(
-        selectinload(Person.roles.and_(*live)).selectinload(UnitRole.unit))
+        selectinload(Person.roles.and_(*live, visible(UnitRole, user))).selectinload(UnitRole.unit))
+
+
+def person_roles(person: Person, user) -> list[UnitRole]:
+    """The person's roles (current first, then by start) that the user may see."""
+    return list(db.session.scalars(
+        scoped(select(UnitRole), UnitRole, user).where(UnitRole.person_id == person.id)
+        .options(selectinload(UnitRole.unit)).order_by(UnitRole.started_on.desc())))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
 from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
-from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query,
+from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query, person_roles,
                                       unit_list_query, unit_page)
 
 
@@ -125,12 +125,13 @@ def restore_unit(unit_id: int):
 
 # --- unit roles ----------------------------------------------------------------------------
 
-def _person_choices(unit: MemberUnit) -> list:
-    """Managers pick anyone in the alliance; a liaison picks among their unit's people."""
-    stmt = people_list_query(current_user, sort="strokes")
-    people = db.session.scalars(stmt.limit(2000)).all()
-    return select_choices([(p.id, f"{p.name}（{p.title}）" if p.title else p.name) for p in people],
-                          "（选择已有人员）")
+def _visible_person(person_id: int | None) -> Person | None:
+    """Managers pick anyone in the alliance; a liaison among their unit's people (the picker
+    searches only those, and a hand-made id of anyone else is refused here)."""
+    if not person_id:
+        return None
+    return db.session.scalars(people_list_query(current_user, sort="strokes")
+                              .where(Person.id == person_id)).first()
 
 
 @bp.route("/units/<int:unit_id>/roles/new", methods=["GET", "POST"])
@@ -140,7 +141,6 @@ def assign_role(unit_id: int):
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位的职务")
     form = RoleForm()
-    form.person_id.choices = _person_choices(unit)
     if form.validate_on_submit():
         def action():
             services.check_role_change(current_user, unit, form.role.data)
@@ -153,7 +153,9 @@ def assign_role(unit_id: int):
                                    target=url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
-    return render_template("members/role_form.html", form=form, unit=unit)
+    chosen = _visible_person(form.person_id.data)
+    return render_template("members/role_form.html", form=form, unit=unit,
+                           person_label=chosen.name if chosen else "")
 
 
 def _chosen_person(form: RoleForm) -> Person:
@@ -230,10 +232,8 @@ def create_person():
 @roles_required()
 def view_person(person_id: int):
     person = get_visible_or_404(Person, person_id, include_deleted=current_user.role in MANAGERS)
-    roles = db.session.scalars(
-        db.select(UnitRole).where(UnitRole.person_id == person.id, UnitRole.deleted_at.is_(None))
-        .options(db.selectinload(UnitRole.unit)).order_by(UnitRole.started_on.desc())).all()
-    return render_template("members/person.html", person=person, roles=roles,
+    return render_template("members/person.html", person=person,
+                           roles=person_roles(person, current_user),
                            can_manage=current_user.role in MANAGERS, action_form=VersionOnlyForm())
 
 

@@ -9,6 +9,7 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from alliance.activities import services
+from alliance.activities.models import ActivityPhoto
 from alliance.audit.context import acting_as
 from alliance.extensions import db
 from tests.factories import SETUP
@@ -46,5 +47,5 @@ def make_activity(unit, photos=(), **overrides):
 
 
 def stored_files(uploads: Path) -> list[Path]:
-    folder = uploads / services.PHOTO_SUBFOLDER
+    folder = uploads / ActivityPhoto.__upload_folder__
     return sorted(folder.iterdir()) if folder.exists() else []

@@ -92,3 +92,9 @@ def test_charts_are_svg_without_script_and_carry_their_numbers():
     assert chart.table_rows == [["五星", 8], ["四星", 36], ["三星", 58]]
     pie = pie_chart("来源", ["居民区", "村"], [3, 1])
     assert "<script" not in pie.svg and pie.table_rows == [["居民区", 3], ["村", 1]]
+
+
+def test_control_characters_do_not_break_the_workbook():
+    rows = [[1, "单位\x00\x07名", "张\x1b轩", "书记", ""]]
+    ws = load_workbook(io.BytesIO(xlsx_bytes([_sheet(rows)]))).active
+    assert ws["B5"].value == "单位名" and ws["C5"].value == "张轩"

@@ -1,13 +1,13 @@
 """hardening: token expiry, attempt kinds, request keys, one current holder per role
 
 Revision ID: hardening_1
-Revises: 0001
+Revises: lists_1
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "hardening_1"
-down_revision = "0001"
+down_revision = "lists_1"
 branch_labels = None
 depends_on = None
 

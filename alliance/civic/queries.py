@@ -1,0 +1,265 @@
+"""Civic practice queries: lists (one page query + one count), ledger totals, figures."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
+
+from alliance.civic.models import (FESTIVALS, CivicEvent, ItemLedger, LedgerEntry, ServiceOrder,
+                                   ServiceProject, ServiceRecord, Venue, Volunteer, VolunteerTeam)
+from alliance.core.dates import LOCAL_TZ
+from alliance.core.permissions import scoped
+from alliance.extensions import db
+
+
+def local_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+def venue_list_query(user, kind: str | None = None, parent_id: int | None = None) -> Select:
+    stmt = scoped(select(Venue), Venue, user).options(selectinload(Venue.unit), selectinload(Venue.parent))
+    if kind:
+        stmt = stmt.where(Venue.kind == kind)
+    if parent_id is not None:
+        stmt = stmt.where(Venue.parent_id == parent_id)
+    order = case({"sub_centre": 0, "public_space": 1, "station": 2, "neighbourhood": 3, "party_station": 4},
+                 value=Venue.kind, else_=9)
+    return stmt.order_by(order, Venue.name, Venue.id)
+
+
+def venue_tree(user) -> list[tuple[int, Venue]]:
+    """[(depth, venue)] in tree order, for the venues page (one query)."""
+    venues = db.session.scalars(venue_list_query(user)).all()
+    children = defaultdict(list)
+    ids = {v.id for v in venues}
+    for venue in venues:
+        children[venue.parent_id if venue.parent_id in ids else None].append(venue)
+    out: list[tuple[int, Venue]] = []
+
+    def walk(parent_id, depth):
+        for venue in children.get(parent_id, []):
+            out.append((depth, venue))
+            walk(venue.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def editable_venues(user) -> list[Venue]:
+    """The venues this user may record at: all for staff, their unit's for a liaison."""
+    stmt = venue_list_query(user)
+    if user.role not in ("admin", "staff"):
+        stmt = stmt.where(Venue.unit_id == user.unit_id)
+    return db.session.scalars(stmt).all()
+
+
+def team_list_query(user) -> Select:
+    return scoped(select(VolunteerTeam), VolunteerTeam, user).options(
+        selectinload(VolunteerTeam.unit)).order_by(VolunteerTeam.name, VolunteerTeam.id)
+
+
+def volunteer_list_query(user, q: str | None = None, team_id: int | None = None) -> Select:
+    stmt = scoped(select(Volunteer), Volunteer, user).options(selectinload(Volunteer.teams))
+    if q and q.strip():
+        stmt = stmt.where(Volunteer.name.contains(q.strip()[:50], autoescape=True)
+                          | Volunteer.volunteer_no.contains(q.strip()[:30], autoescape=True))
+    if team_id:
+        from alliance.civic.models import team_members
+        stmt = stmt.where(Volunteer.id.in_(select(team_members.c.volunteer_id).where(team_members.c.team_id == team_id)))
+    return stmt.order_by(Volunteer.volunteer_no, Volunteer.id)
+
+
+def hours_by_volunteer(volunteer_ids) -> dict[int, tuple[Decimal, Decimal]]:
+    """{volunteer_id: (verified hours, all hours)} in one query."""
+    if not volunteer_ids:
+        return {}
+    verified = func.sum(case((ServiceRecord.status == "verified", ServiceRecord.hours), else_=0))
+    rows = db.session.execute(select(ServiceRecord.volunteer_id, verified, func.sum(ServiceRecord.hours))
+                              .join(CivicEvent, CivicEvent.id == ServiceRecord.event_id)
+                              .where(ServiceRecord.volunteer_id.in_(list(volunteer_ids)),
+                                     ServiceRecord.deleted_at.is_(None), CivicEvent.deleted_at.is_(None))
+                              .group_by(ServiceRecord.volunteer_id)).all()
+    return {vid: (Decimal(str(v or 0)), Decimal(str(a or 0))) for vid, v, a in rows}
+
+
+def project_list_query(user) -> Select:
+    return scoped(select(ServiceProject), ServiceProject, user).options(
+        selectinload(ServiceProject.team)).order_by(ServiceProject.name, ServiceProject.id)
+
+
+def order_list_query(user, status: str | None = None) -> Select:
+    stmt = scoped(select(ServiceOrder), ServiceOrder, user).options(
+        selectinload(ServiceOrder.project), selectinload(ServiceOrder.venue), selectinload(ServiceOrder.team))
+    if status:
+        stmt = stmt.where(ServiceOrder.status == status)
+    return stmt.order_by(ServiceOrder.id.desc())
+
+
+def event_list_query(user, *, venue_id=None, project_id=None, date_from=None, date_to=None) -> Select:
+    stmt = scoped(select(CivicEvent), CivicEvent, user).options(
+        selectinload(CivicEvent.venue), selectinload(CivicEvent.project), selectinload(CivicEvent.photos),
+        selectinload(CivicEvent.organizer_team), selectinload(CivicEvent.organizer_unit))
+    if venue_id:
+        stmt = stmt.where(CivicEvent.venue_id == venue_id)
+    if project_id:
+        stmt = stmt.where(CivicEvent.project_id == project_id)
+    if date_from:
+        stmt = stmt.where(CivicEvent.starts_at >= local_start(date_from))
+    if date_to:
+        stmt = stmt.where(CivicEvent.starts_at < local_start(date_to) + _one_day())
+    return stmt.order_by(CivicEvent.starts_at.desc(), CivicEvent.id.desc())
+
+
+def _one_day():
+    from datetime import timedelta
+    return timedelta(days=1)
+
+
+def record_list_query(user, *, event_id=None, volunteer_id=None, status=None) -> Select:
+    stmt = scoped(select(ServiceRecord), ServiceRecord, user).options(
+        selectinload(ServiceRecord.event), selectinload(ServiceRecord.volunteer))
+    if event_id:
+        stmt = stmt.where(ServiceRecord.event_id == event_id)
+    if volunteer_id:
+        stmt = stmt.where(ServiceRecord.volunteer_id == volunteer_id)
+    if status:
+        stmt = stmt.where(ServiceRecord.status == status)
+    return stmt.order_by(ServiceRecord.id.desc())
+
+
+def ledger_list_query(user) -> Select:
+    return scoped(select(ItemLedger), ItemLedger, user).options(
+        selectinload(ItemLedger.entries).selectinload(LedgerEntry.event).selectinload(CivicEvent.venue),
+        selectinload(ItemLedger.project)).order_by(ItemLedger.id)
+
+
+def with_totals(ledgers):
+    """Set ``made``, ``handed_out`` (from the entries) and ``in_stock`` on each ledger, in one
+    query for them all."""
+    ids = [ledger.id for ledger in ledgers]
+    totals: dict[int, dict[str, int]] = defaultdict(dict)
+    if ids:
+        for ledger_id, kind, quantity in db.session.execute(
+                select(LedgerEntry.ledger_id, LedgerEntry.kind, func.sum(LedgerEntry.quantity))
+                .where(LedgerEntry.ledger_id.in_(ids), LedgerEntry.deleted_at.is_(None))
+                .group_by(LedgerEntry.ledger_id, LedgerEntry.kind)):
+            totals[ledger_id][kind] = int(quantity or 0)
+    for ledger in ledgers:
+        made, out = totals[ledger.id].get("made", 0), totals[ledger.id].get("handout", 0)
+        ledger.made, ledger.handed_out = made, out
+        ledger.in_stock_computed = made - out
+    return ledgers
+
+
+# --- figures -------------------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    year: int
+    events: int
+    audience: int
+    hours: Decimal
+    by_month: list[tuple[int, int, int, Decimal]]  # month, events, audience, hours
+    by_venue: list[tuple[str, int, int, Decimal]]
+    by_team: list[tuple[str, int, Decimal]]  # team, events, hours
+    by_festival: list[tuple[str, int, int]]  # festival label, events, audience
+    stations: list[tuple[str, int]]  # every station with its number of events
+    idle_stations: list[str]
+
+
+def _year_bounds(year: int):
+    return local_start(date(year, 1, 1)), local_start(date(year + 1, 1, 1))
+
+
+def figures(user, year: int) -> Figures:
+    """Events, audience and volunteer hours of ``year`` by month, venue, team and festival;
+    each station's events (those with none listed). Two queries whatever the data size: one row
+    per event (its hours summed in SQL, over an index on event_id) and one per station."""
+    start, end = _year_bounds(year)
+    visible = scoped(select(CivicEvent.id), CivicEvent, user).where(
+        CivicEvent.starts_at >= start, CivicEvent.starts_at < end)
+    hours = (select(ServiceRecord.event_id, func.sum(ServiceRecord.hours).label("hours"))
+             .where(ServiceRecord.deleted_at.is_(None), ServiceRecord.event_id.in_(visible))
+             .group_by(ServiceRecord.event_id).subquery())
+    rows = db.session.execute(
+        select(CivicEvent.id, CivicEvent.starts_at, CivicEvent.audience, CivicEvent.venue_id, Venue.name,
+               VolunteerTeam.name, ServiceProject.festival, func.coalesce(hours.c.hours, 0))
+        .join(Venue, Venue.id == CivicEvent.venue_id)
+        .outerjoin(VolunteerTeam, VolunteerTeam.id == CivicEvent.organizer_team_id)
+        .outerjoin(ServiceProject, ServiceProject.id == CivicEvent.project_id)
+        .outerjoin(hours, hours.c.event_id == CivicEvent.id)
+        .where(CivicEvent.id.in_(visible))).all()
+    months = {m: [0, 0, Decimal(0)] for m in range(1, 13)}
+    venues: dict[str, list] = {}
+    teams: dict[str, list] = {}
+    festivals: dict[str, list] = {}
+    per_venue: dict[int, int] = defaultdict(int)
+    total_audience, total_hours = 0, Decimal(0)
+    for _id, starts_at, audience, venue_id, venue_name, team_name, festival, event_hours in rows:
+        audience, event_hours = audience or 0, Decimal(str(event_hours or 0))
+        total_audience += audience
+        total_hours += event_hours
+        per_venue[venue_id] += 1
+        for bucket, key in ((months, starts_at.astimezone(LOCAL_TZ).month), (venues, venue_name)):
+            entry = bucket.setdefault(key, [0, 0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += audience
+            entry[2] += event_hours
+        if team_name:
+            entry = teams.setdefault(team_name, [0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += event_hours
+        if festival:
+            entry = festivals.setdefault(festival, [0, 0])
+            entry[0] += 1
+            entry[1] += audience
+    stations = [(name, per_venue.get(venue_id, 0)) for venue_id, name in db.session.execute(
+        select(Venue.id, Venue.name).where(Venue.alliance_id == user.alliance_id, Venue.deleted_at.is_(None),
+                                           Venue.kind == "station").order_by(Venue.name)).all()]
+    return Figures(
+        year=year, events=len(rows), audience=total_audience, hours=total_hours,
+        by_month=[(m, *months[m]) for m in range(1, 13)],
+        by_venue=sorted(((name, *v) for name, v in venues.items()), key=lambda r: (-r[1], r[0])),
+        by_team=sorted((name, *v) for name, v in teams.items()),
+        by_festival=[(FESTIVALS.label(code), *festivals[code]) for code in FESTIVALS if code in festivals],
+        stations=stations, idle_stations=[name for name, n in stations if n == 0])
+
+
+@dataclass
+class DriveSummary:
+    ledger: ItemLedger
+    made: int
+    handed_out: int
+    in_stock: int
+    batches: list
+    handouts: list  # (entry, event title, venue name)
+    volunteers: int
+
+
+def drive_summaries(user) -> list[DriveSummary]:
+    """Each ledger: made, handed out, where, by how many volunteers."""
+    ledgers = with_totals(db.session.scalars(ledger_list_query(user)).all())
+    out = []
+    for ledger in ledgers:
+        batches = [e for e in ledger.entries if e.kind == "made"]
+        handouts = [e for e in ledger.entries if e.kind == "handout"]
+        volunteers = sum(e.volunteer_count or 0 for e in ledger.entries)
+        out.append(DriveSummary(ledger, ledger.made, ledger.handed_out, ledger.in_stock_computed,
+                                batches, handouts, volunteers))
+    return out
+
+
+def home_figures(user) -> dict:
+    from alliance.civic.services import local_today
+    year = local_today().year
+    start, end = _year_bounds(year)
+    events = db.session.execute(select(func.count(CivicEvent.id), func.coalesce(func.sum(CivicEvent.audience), 0))
+                                .where(CivicEvent.id.in_(scoped(select(CivicEvent.id), CivicEvent, user)
+                                                         .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end)))).one()
+    volunteers = db.session.scalar(select(func.count()).select_from(scoped(select(Volunteer.id), Volunteer, user).subquery()))
+    return {"year": year, "events": events[0], "audience": int(events[1]), "volunteers": volunteers or 0,
+            "can_record": user.role in ("admin", "staff", "liaison")}

@@ -1,0 +1,263 @@
+"""Queries of the three lists, shared by pages, the API, figures and exports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy.orm import selectinload
+
+from alliance.core.permissions import scoped
+from alliance.extensions import db
+from alliance.lists import matching
+from alliance.lists.models import (OPEN_NEED_STATUSES, Claim, ListCategory, Need, Project,
+                                   Resource, project_partners)
+from alliance.members.models import MemberUnit
+
+
+@dataclass
+class ListFilters:
+    category_id: int | None = None
+    status: str | None = None
+    unit_id: int | None = None
+    source_kind: str | None = None
+    grid: str | None = None
+    overdue: bool = False
+    q: str | None = None
+    stage: str | None = None
+    kind: str | None = None
+
+
+def _like(column, text: str):
+    return column.contains(text, autoescape=True)
+
+
+def need_list_query(user, filters: ListFilters, *, today: date) -> Select:
+    stmt = scoped(select(Need), Need, user)
+    if filters.category_id:
+        stmt = stmt.where(Need.category_id == filters.category_id)
+    if filters.status:
+        stmt = stmt.where(Need.status == filters.status)
+    if filters.unit_id:
+        stmt = stmt.where(Need.unit_id == filters.unit_id)
+    if filters.source_kind:
+        stmt = stmt.where(Need.source_kind == filters.source_kind)
+    if filters.grid:
+        stmt = stmt.where(_like(Need.grid, filters.grid))
+    if filters.overdue:
+        stmt = stmt.where(Need.wanted_by < today, Need.status.in_(("draft", *OPEN_NEED_STATUSES)))
+    if filters.q:
+        stmt = stmt.where(or_(_like(Need.title, filters.q), _like(Need.source_name, filters.q)))
+    return stmt.order_by(Need.id.desc()).options(selectinload(Need.category),
+                                                 selectinload(Need.unit))
+
+
+def resource_list_query(user, filters: ListFilters) -> Select:
+    stmt = scoped(select(Resource), Resource, user)
+    if filters.category_id:
+        stmt = stmt.where(Resource.category_id == filters.category_id)
+    if filters.status:
+        stmt = stmt.where(Resource.status == filters.status)
+    if filters.unit_id:
+        stmt = stmt.where(Resource.unit_id == filters.unit_id)
+    if filters.kind:
+        stmt = stmt.where(Resource.kind == filters.kind)
+    if filters.q:
+        stmt = stmt.where(_like(Resource.title, filters.q))
+    return stmt.order_by(Resource.id.desc()).options(selectinload(Resource.category),
+                                                     selectinload(Resource.unit))
+
+
+def project_list_query(user, filters: ListFilters) -> Select:
+    stmt = scoped(select(Project), Project, user)
+    if filters.category_id:
+        stmt = stmt.where(Project.category_id == filters.category_id)
+    if filters.stage:
+        stmt = stmt.where(Project.stage == filters.stage)
+    if filters.unit_id:
+        partner = select(project_partners.c.project_id).where(project_partners.c.unit_id == filters.unit_id)
+        stmt = stmt.where(or_(Project.lead_unit_id == filters.unit_id, Project.id.in_(partner)))
+    if filters.q:
+        stmt = stmt.where(_like(Project.title, filters.q))
+    return stmt.order_by(Project.id.desc()).options(
+        selectinload(Project.category), selectinload(Project.lead_unit),
+        selectinload(Project.partners), selectinload(Project.needs), selectinload(Project.resources))
+
+
+BOARD_LIMIT = 50  # cards per column; the column header gives the full count
+
+
+def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Project]], dict[str, int]]:
+    """Projects by stage: the newest BOARD_LIMIT of each stage and each stage's count, in a
+    fixed number of queries whatever the data size."""
+    base = scoped(select(Project), Project, user)
+    if filters.category_id:
+        base = base.where(Project.category_id == filters.category_id)
+    counts = dict(db.session.execute(
+        base.with_only_columns(Project.stage, func.count(Project.id)).group_by(Project.stage)).all())
+    ranked = base.with_only_columns(
+        Project.id, func.row_number().over(partition_by=Project.stage,
+                                           order_by=Project.id.desc()).label("n")).subquery()
+    ids = select(ranked.c.id).where(ranked.c.n <= BOARD_LIMIT)
+    projects = db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id.desc())
+                                  .options(selectinload(Project.category),
+                                           selectinload(Project.lead_unit))).all()
+    columns: dict[str, list[Project]] = {}
+    for project in projects:
+        columns.setdefault(project.stage, []).append(project)
+    return columns, counts
+
+
+def claim_list_query(user, *, status: str | None = None, unit_id: int | None = None) -> Select:
+    stmt = scoped(select(Claim), Claim, user)
+    if status:
+        stmt = stmt.where(Claim.status == status)
+    if unit_id:
+        stmt = stmt.where(Claim.unit_id == unit_id)
+    return stmt.order_by(Claim.id.desc()).options(selectinload(Claim.unit), selectinload(Claim.need),
+                                                  selectinload(Claim.project))
+
+
+def categories_of(alliance_id: int, kind: str) -> list[ListCategory]:
+    return db.session.scalars(select(ListCategory).where(
+        ListCategory.alliance_id == alliance_id, ListCategory.kind == kind,
+        ListCategory.deleted_at.is_(None)).order_by(ListCategory.position, ListCategory.id)).all()
+
+
+# --- matching ------------------------------------------------------------------------------
+
+def delivered_by_unit(alliance_id: int) -> dict[int, int]:
+    """Closed projects each unit led or joined: its record of delivering."""
+    closed = select(Project.id).where(Project.alliance_id == alliance_id, Project.stage == "closed",
+                                      Project.deleted_at.is_(None))
+    led = select(Project.lead_unit_id.label("unit_id")).where(Project.id.in_(closed),
+                                                              Project.lead_unit_id.is_not(None))
+    joined = select(project_partners.c.unit_id.label("unit_id")).where(
+        project_partners.c.project_id.in_(closed))
+    both = union_all(led, joined).subquery()
+    return dict(db.session.execute(select(both.c.unit_id, func.count()).group_by(both.c.unit_id)).all())
+
+
+def _category_names(alliance_id: int) -> dict[int, str]:
+    return dict(db.session.execute(select(ListCategory.id, ListCategory.name).where(
+        ListCategory.alliance_id == alliance_id)).all())
+
+
+def need_candidate(need: Need, names: dict[int, str] | None = None) -> matching.Candidate:
+    names = names or {need.category_id: need.category.name}
+    return matching.Candidate(
+        id=need.id, title=need.title, category_id=need.category_id,
+        category_name=names.get(need.category_id, ""),
+        terms=matching.stored_terms(need.match_terms), unit_id=need.unit_id,
+        wanted_by=need.wanted_by, beneficiaries=need.beneficiary_count,
+        chars=matching.bigrams(need.title))
+
+
+def resource_candidate(resource: Resource, names: dict[int, str] | None = None) -> matching.Candidate:
+    names = names or {resource.category_id: resource.category.name}
+    return matching.Candidate(
+        id=resource.id, title=resource.title, category_id=resource.category_id,
+        category_name=names.get(resource.category_id, ""),
+        terms=matching.stored_terms(resource.match_terms), unit_id=resource.unit_id,
+        available_from=resource.available_from, available_to=resource.available_to,
+        capacity_amount=resource.capacity_amount, capacity_unit=resource.capacity_unit,
+        chars=matching.bigrams(resource.title))
+
+
+PREFILTER_TERMS = 16
+
+
+def _prefilter(model, category_id: int, terms: set[str]):
+    """In SQL, what ``matching.worth_scoring`` keeps: the same category or a shared key word
+    (terms are stored space-separated, so a word is matched with its spaces)."""
+    words = sorted(terms, key=lambda w: (-len(w), w))[:PREFILTER_TERMS]
+    padded = " " + model.match_terms + " "
+    return or_(model.category_id == category_id,
+               *(padded.contains(f" {w} ", autoescape=True) for w in words))
+
+
+def suggest_resources(user, need: Need, *, today: date, limit: int = 10):
+    """[(Resource, score, reasons)] for a need: offered resources the user may see."""
+    names = _category_names(need.alliance_id)
+    rows = db.session.execute(scoped(select(
+        Resource.id, Resource.title, Resource.category_id, Resource.match_terms, Resource.unit_id,
+        Resource.available_from, Resource.available_to, Resource.capacity_amount,
+        Resource.capacity_unit), Resource, user).where(
+            Resource.status == "offered",
+            _prefilter(Resource, need.category_id, matching.stored_terms(need.match_terms)))).all()
+    target = need_candidate(need, names)
+    candidates = [matching.Candidate(
+        id=r.id, title=r.title, category_id=r.category_id, category_name=names.get(r.category_id, ""),
+        terms=terms, unit_id=r.unit_id, available_from=r.available_from,
+        available_to=r.available_to, capacity_amount=r.capacity_amount, capacity_unit=r.capacity_unit)
+        for r in rows if (terms := matching.stored_terms(r.match_terms)) is not None
+        and matching.worth_scoring(target, r.category_id, terms)]
+    ranked = matching.rank_resources(target, candidates, today=today,
+                                     delivered=delivered_by_unit(need.alliance_id), limit=limit)
+    loaded = {r.id: r for r in db.session.scalars(select(Resource).where(
+        Resource.id.in_([s.other_id for s in ranked])).options(
+        selectinload(Resource.unit), selectinload(Resource.category)))}
+    return [(loaded[s.other_id], s.score, s.reasons) for s in ranked]
+
+
+def suggest_needs(user, resource: Resource, *, today: date, limit: int = 10):
+    """[(Need, score, reasons)] for a resource: open needs the user may see."""
+    names = _category_names(resource.alliance_id)
+    rows = db.session.execute(scoped(select(
+        Need.id, Need.title, Need.category_id, Need.match_terms, Need.unit_id, Need.wanted_by,
+        Need.beneficiary_count), Need, user).where(
+            Need.status.in_(OPEN_NEED_STATUSES),
+            _prefilter(Need, resource.category_id, matching.stored_terms(resource.match_terms)))).all()
+    target = resource_candidate(resource, names)
+    candidates = [matching.Candidate(
+        id=r.id, title=r.title, category_id=r.category_id, category_name=names.get(r.category_id, ""),
+        terms=terms, unit_id=r.unit_id, wanted_by=r.wanted_by,
+        beneficiaries=r.beneficiary_count)
+        for r in rows if (terms := matching.stored_terms(r.match_terms)) is not None
+        and matching.worth_scoring(target, r.category_id, terms)]
+    ranked = matching.rank_needs(target, candidates, today=today,
+                                 delivered=delivered_by_unit(resource.alliance_id), limit=limit)
+    loaded = {n.id: n for n in db.session.scalars(select(Need).where(
+        Need.id.in_([s.other_id for s in ranked])).options(
+        selectinload(Need.unit), selectinload(Need.category)))}
+    return [(loaded[s.other_id], s.score, s.reasons) for s in ranked]
+
+
+# --- figures -------------------------------------------------------------------------------
+
+def figures(user) -> dict:
+    """Needs met rate, projects by stage and category, people served, units' contributions."""
+    aid = user.alliance_id
+    needs = scoped(select(Need.status, func.count(Need.id)), Need, user).group_by(Need.status)
+    by_status = dict(db.session.execute(needs).all())
+    counted = sum(n for s, n in by_status.items() if s not in ("draft", "cancelled"))
+    met = by_status.get("met", 0)
+    stages = dict(db.session.execute(scoped(select(Project.stage, func.count(Project.id)), Project, user)
+                                     .group_by(Project.stage)).all())
+    by_category = db.session.execute(
+        scoped(select(ListCategory.name, func.count(Project.id)), Project, user)
+        .join(ListCategory, ListCategory.id == Project.category_id)
+        .group_by(ListCategory.name, ListCategory.position).order_by(ListCategory.position)).all()
+    served = db.session.scalar(scoped(select(func.coalesce(func.sum(Project.people_served), 0)),
+                                      Project, user).where(Project.stage == "closed")) or 0
+    offered = dict(db.session.execute(
+        select(Resource.unit_id, func.count(Resource.id)).where(
+            Resource.alliance_id == aid, Resource.deleted_at.is_(None), Resource.status == "offered")
+        .group_by(Resource.unit_id)).all())
+    led = dict(db.session.execute(select(Project.lead_unit_id, func.count(Project.id)).where(
+        Project.alliance_id == aid, Project.deleted_at.is_(None), Project.lead_unit_id.is_not(None))
+        .group_by(Project.lead_unit_id)).all())
+    joined = dict(db.session.execute(select(project_partners.c.unit_id, func.count()).join(
+        Project, Project.id == project_partners.c.project_id).where(
+        Project.alliance_id == aid, Project.deleted_at.is_(None)).group_by(project_partners.c.unit_id)).all())
+    unit_ids = set(offered) | set(led) | set(joined)
+    units = dict(db.session.execute(select(MemberUnit.id, MemberUnit.name).where(
+        MemberUnit.id.in_(unit_ids))).all()) if unit_ids else {}
+    contributions = sorted(
+        ({"unit_id": u, "unit_name": units.get(u, ""), "resources": offered.get(u, 0),
+          "led": led.get(u, 0), "joined": joined.get(u, 0)} for u in unit_ids),
+        key=lambda c: (-(c["resources"] + c["led"] + c["joined"]), c["unit_name"]))
+    return {"needs_by_status": by_status, "needs_counted": counted, "needs_met": met,
+            "met_rate": round(met / counted, 3) if counted else 0.0,
+            "projects_by_stage": stages, "projects_by_category": [tuple(r) for r in by_category],
+            "people_served": int(served), "contributions": contributions}

@@ -1,0 +1,185 @@
+"""Meeting queries shared by pages, the API and exports (eager-loaded, no query per row)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from alliance.auth.roles import LIAISON, READERS_OF_ALL
+from alliance.core.dates import LOCAL_TZ
+from alliance.core.permissions import scoped
+from alliance.core.types import utcnow
+from alliance.extensions import db
+from alliance.meetings.models import (ActionItem, Admission, AgendaItem, Attendance, Meeting,
+                                      ReplySlip, Speech)
+from alliance.members.models import MemberUnit, Person
+
+ROSTER_SORTS = {"strokes": "按姓氏笔画", "pinyin": "按拼音", "unit": "按单位"}
+
+
+@dataclass
+class MeetingFilters:
+    kind: str | None = None
+    status: str | None = None
+    year: int | None = None
+    q: str | None = None
+
+
+def meeting_list_query(user, filters: MeetingFilters) -> Select:
+    stmt = scoped(select(Meeting), Meeting, user)
+    if filters.kind:
+        stmt = stmt.where(Meeting.kind == filters.kind)
+    if filters.status:
+        stmt = stmt.where(Meeting.status == filters.status)
+    if filters.year:
+        start = datetime(filters.year, 1, 1, tzinfo=LOCAL_TZ)
+        stmt = stmt.where(Meeting.starts_at >= start,
+                          Meeting.starts_at < start.replace(year=filters.year + 1))
+    if filters.q and filters.q.strip():
+        q = filters.q.strip()[:100]
+        stmt = stmt.where(Meeting.title.contains(q, autoescape=True)
+                          | Meeting.theme.contains(q, autoescape=True)
+                          | Meeting.venue.contains(q, autoescape=True))
+    return stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).options(
+        selectinload(Meeting.host_unit))
+
+
+DETAIL_OPTIONS = (
+    selectinload(Meeting.host_unit), selectinload(Meeting.chair), selectinload(Meeting.recorder),
+    selectinload(Meeting.agenda).selectinload(AgendaItem.presenter),
+    selectinload(Meeting.speeches).selectinload(Speech.unit),
+    selectinload(Meeting.speeches).selectinload(Speech.speaker),
+    selectinload(Meeting.admissions).selectinload(Admission.unit),
+    selectinload(Meeting.action_items).selectinload(ActionItem.owner_unit),
+)
+
+
+@dataclass
+class Counts:
+    invited: int = 0
+    present: int = 0
+    absent: int = 0
+    excused: int = 0
+    pending_reply: int = 0
+    substitutes: int = 0
+
+    @property
+    def expected(self) -> int:
+        """Who should come: every invitee except those replaced by a substitute."""
+        return self.invited
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+def attendance_counts(meeting_id: int, user=None) -> Counts:
+    """One grouped query; a liaison's counts cover only their own unit."""
+    stmt = select(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None),
+                  func.count()).where(Attendance.meeting_id == meeting_id,
+                                      Attendance.deleted_at.is_(None))
+    if user is not None and user.role not in READERS_OF_ALL:
+        stmt = stmt.where(Attendance.unit_id == (user.unit_id or -1))
+    counts = Counts()
+    for status, reply, is_sub, n in db.session.execute(
+            stmt.group_by(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None))):
+        if reply == "replaced":
+            continue  # their substitute counts instead
+        counts.invited += n
+        counts.substitutes += n if is_sub else 0
+        if status in ("present", "absent", "excused"):
+            setattr(counts, status, getattr(counts, status) + n)
+        if reply == "pending":
+            counts.pending_reply += n
+    return counts
+
+
+def attendance_query(meeting: Meeting, user, *, sort: str = "strokes", unit_id: int | None = None,
+                     status: str | None = None) -> Select:
+    """The invitees of a meeting the user may see (a liaison: their unit's), with person and
+    unit eager-loaded, in the order asked."""
+    stmt = (scoped(select(Attendance), Attendance, user)
+            .where(Attendance.meeting_id == meeting.id)
+            .join(Person, Person.id == Attendance.person_id)
+            .outerjoin(MemberUnit, MemberUnit.id == Attendance.unit_id)
+            .options(joinedload(Attendance.person), joinedload(Attendance.unit),
+                     joinedload(Attendance.substitute_for)))
+    if unit_id:
+        stmt = stmt.where(Attendance.unit_id == unit_id)
+    if status:
+        stmt = stmt.where(Attendance.status == status)
+    if sort == "pinyin":
+        order = (Person.name_pinyin_key, Attendance.id)
+    elif sort == "unit":
+        order = (case((MemberUnit.sort_order.is_(None), 1), else_=0), MemberUnit.sort_order,
+                 MemberUnit.name_sort_key, Person.name_stroke_key, Attendance.id)
+    else:
+        order = (Person.name_stroke_key, Attendance.id)
+    return stmt.order_by(*order)
+
+
+def reply_slips(meeting: Meeting, user) -> list[ReplySlip]:
+    return db.session.scalars(
+        scoped(select(ReplySlip), ReplySlip, user).where(ReplySlip.meeting_id == meeting.id)
+        .join(MemberUnit, MemberUnit.id == ReplySlip.unit_id)
+        .options(joinedload(ReplySlip.unit))
+        .order_by(MemberUnit.sort_order, MemberUnit.name_sort_key)).all()
+
+
+def slip_of_unit(meeting_id: int, unit_id: int | None) -> ReplySlip | None:
+    if not unit_id:
+        return None
+    return db.session.scalar(select(ReplySlip).where(
+        ReplySlip.meeting_id == meeting_id, ReplySlip.unit_id == unit_id,
+        ReplySlip.deleted_at.is_(None)))
+
+
+def unit_attendance_rates(unit_id: int) -> list[tuple[int, int, int]]:
+    """[(year, present, expected)] of the unit's invitees at held meetings, newest year first."""
+    rows = db.session.execute(
+        select(Meeting.starts_at, Attendance.status)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.unit_id == unit_id, Attendance.deleted_at.is_(None),
+               Attendance.reply != "replaced", Meeting.deleted_at.is_(None),
+               Meeting.status == "held")).all()
+    years: dict[int, list[int]] = {}
+    for starts_at, status in rows:
+        year = starts_at.astimezone(LOCAL_TZ).year
+        tally = years.setdefault(year, [0, 0])
+        tally[1] += 1
+        tally[0] += status == "present"
+    return [(y, p, e) for y, (p, e) in sorted(years.items(), reverse=True)]
+
+
+def upcoming_for(user) -> dict | None:
+    """The home panel: upcoming meetings the user may see; for a liaison, with their unit's
+    reply slip state."""
+    meetings = db.session.scalars(
+        scoped(select(Meeting), Meeting, user).where(Meeting.ends_at >= utcnow(),
+                                                     Meeting.status == "planned")
+        .order_by(Meeting.starts_at).limit(5)).all()
+    slips = {}
+    if user.role == LIAISON and user.unit_id and meetings:
+        slips = {s.meeting_id: s for s in db.session.scalars(select(ReplySlip).where(
+            ReplySlip.unit_id == user.unit_id, ReplySlip.deleted_at.is_(None),
+            ReplySlip.meeting_id.in_([m.id for m in meetings])))}
+    return {"meetings": meetings, "slips": slips, "is_liaison": user.role == LIAISON}
+
+
+@dataclass
+class SlipCounts:
+    total: int = 0
+    answered: int = 0
+
+
+def slip_counts(meeting_id: int, user) -> SlipCounts:
+    """How many invited units answered (a liaison: their own unit only): one grouped query."""
+    stmt = (scoped(select(ReplySlip.status, func.count()), ReplySlip, user)
+            .where(ReplySlip.meeting_id == meeting_id).group_by(ReplySlip.status))
+    counts = SlipCounts()
+    for status, n in db.session.execute(stmt):
+        counts.total += n
+        counts.answered += n if status == "answered" else 0
+    return counts

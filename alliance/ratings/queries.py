@@ -1,0 +1,124 @@
+"""Read side of ratings: lists and figures, each one query (plus a count) whatever the data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload, load_only
+
+from alliance.core.permissions import scoped
+from alliance.extensions import db
+from alliance.members.models import MemberUnit
+from alliance.ratings.models import PartyOrganization, Rating
+
+STATUS_ORDER = ("self_assessing", "returned", "submitted", "reviewed", "in_notice", "confirmed")
+
+
+@dataclass
+class RatingFilters:
+    year: int | None = None
+    status: str | None = None
+    stars: int | None = None
+    organization_id: int | None = None
+    order: str = "official"  # official: stars desc then 姓氏笔画 of the name
+
+
+def organization_list_query(user, *, q: str | None = None, unit_id: int | None = None,
+                            kind: str | None = None) -> Select:
+    stmt = scoped(select(PartyOrganization), PartyOrganization, user).options(
+        joinedload(PartyOrganization.unit).load_only(MemberUnit.id, MemberUnit.name, MemberUnit.category))
+    if q:
+        stmt = stmt.where(PartyOrganization.name.contains(q, autoescape=True))
+    if unit_id:
+        stmt = stmt.where(PartyOrganization.unit_id == unit_id)
+    if kind:
+        stmt = stmt.where(PartyOrganization.kind == kind)
+    return stmt.order_by(PartyOrganization.sort_order.is_(None), PartyOrganization.sort_order,
+                         PartyOrganization.name_stroke_key, PartyOrganization.id)
+
+
+def rating_list_query(user, filters: RatingFilters) -> Select:
+    stmt = scoped(select(Rating), Rating, user).join(Rating.organization).options(
+        joinedload(Rating.organization).load_only(
+            PartyOrganization.id, PartyOrganization.name, PartyOrganization.kind,
+            PartyOrganization.unit_id, PartyOrganization.sort_order))
+    if filters.year:
+        stmt = stmt.where(Rating.year == filters.year)
+    if filters.status:
+        stmt = stmt.where(Rating.status == filters.status)
+    if filters.stars:
+        stmt = stmt.where(Rating.stars == filters.stars)
+    if filters.organization_id:
+        stmt = stmt.where(Rating.organization_id == filters.organization_id)
+    if filters.order == "official":
+        return stmt.order_by(Rating.year.desc(), Rating.stars.desc().nulls_last(),
+                             PartyOrganization.sort_order.is_(None),
+                             PartyOrganization.sort_order, PartyOrganization.name_stroke_key,
+                             Rating.id)
+    return stmt.order_by(Rating.updated_at.desc(), Rating.id.desc())
+
+
+def distribution(user, year: int) -> dict:
+    """Confirmed ratings of ``year``: count by stars and by level, one grouped query."""
+    level = case((Rating.nomination == "approved", "district"), else_="township")
+    stmt = scoped(select(Rating.stars, level, func.count()), Rating, user).where(
+        Rating.year == year, Rating.status == "confirmed", Rating.stars.isnot(None)
+    ).group_by(Rating.stars, level)
+    by_stars = {"5": 0, "4": 0, "3": 0}
+    by_level = {"district": 0, "township": 0}
+    for stars, lvl, count in db.session.execute(stmt):
+        by_stars[str(stars)] = by_stars.get(str(stars), 0) + count
+        by_level[lvl] += count
+    return {"year": year, "by_stars": by_stars, "by_level": by_level}
+
+
+def progress(user, year: int) -> dict[str, int]:
+    """How many ratings of ``year`` are in each workflow status."""
+    stmt = scoped(select(Rating.status, func.count()), Rating, user).where(
+        Rating.year == year).group_by(Rating.status)
+    counts = {status: 0 for status in STATUS_ORDER}
+    counts.update({status: n for status, n in db.session.execute(stmt)})
+    return counts
+
+
+def years(user) -> list[int]:
+    stmt = scoped(select(Rating.year).distinct(), Rating, user).order_by(Rating.year.desc())
+    return list(db.session.scalars(stmt))
+
+
+def history(organization_id: int, user) -> list[Rating]:
+    """An organization's ratings across years, oldest first (for rise/fall)."""
+    stmt = scoped(select(Rating), Rating, user).where(
+        Rating.organization_id == organization_id).order_by(Rating.year)
+    return list(db.session.scalars(stmt))
+
+
+def with_trend(ratings: list[Rating]) -> list[tuple[Rating, int | None]]:
+    """Each rating with its change in stars against the year before (None if not comparable)."""
+    out, previous = [], None
+    for rating in ratings:
+        trend = None
+        if previous is not None and previous.status == "confirmed" and rating.stars is not None:
+            trend = (rating.stars or 0) - (previous.stars or 0)
+        out.append((rating, trend))
+        previous = rating
+    return out
+
+
+def organization_tree(user) -> list[tuple[PartyOrganization, int]]:
+    """Visible organizations depth-first with their depth (one query)."""
+    stmt = organization_list_query(user)
+    organizations = list(db.session.scalars(stmt).unique())
+    children: dict[int | None, list[PartyOrganization]] = {}
+    ids = {o.id for o in organizations}
+    for org in organizations:
+        children.setdefault(org.parent_id if org.parent_id in ids else None, []).append(org)
+    out: list[tuple[PartyOrganization, int]] = []
+
+    def walk(parent, depth):
+        for org in children.get(parent, []):
+            out.append((org, depth))
+            walk(org.id, depth + 1)
+
+    walk(None, 0)
+    return out

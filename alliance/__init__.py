@@ -83,5 +83,6 @@ def _trust_proxies(app: Flask) -> None:
 
     hops = int(os.environ.get("TRUSTED_PROXIES", app.config.get("TRUSTED_PROXIES", 0)) or 0)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 

@@ -14,11 +14,11 @@ from alliance.members.models import MemberUnit
 
 
 def recent_activities(unit_id: int, limit: int = 10) -> list[Activity]:
-    return db.session.scalars(
+    return list(db.session.scalars(
         select(Activity).where(Activity.unit_id == unit_id, Activity.deleted_at.is_(None))
         .options(selectinload(Activity.photos))
         .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)
-    ).all()
+    ).all())
 
 
 def activity_counts_by_year(unit_id: int) -> list[tuple[int, int]]:
@@ -69,6 +69,7 @@ def activity_list_query(user, filters: ActivityFilters) -> Select:
                                                _like(MemberUnit.name, q))
         stmt = stmt.where(or_(_like(Activity.title, q), _like(Activity.participants, q),
                               _like(Activity.description, q), Activity.unit_id.in_(unit_ids)))
+    order: tuple
     if filters.sort == "oldest":
         order = (Activity.occurred_on, Activity.id)
     else:

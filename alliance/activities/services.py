@@ -343,6 +343,7 @@ def _inspect_image(name: str, content: bytes) -> _PreparedPhoto:
 
 
 def _make_thumbnail(content: bytes) -> bytes:
+    image: Image.Image
     with Image.open(io.BytesIO(content), formats=list(PHOTO_FORMATS)) as image:
         image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode at a smaller scale
         image.load()

@@ -108,7 +108,7 @@ class AllianceApi(Api):
         """flask-smorest's component responses (one per status, plus DEFAULT_ERROR), described
         in Chinese for the statuses this API gives."""
         for status in http.HTTPStatus:
-            response = {"description": ERROR_DESCRIPTIONS.get(status, status.phrase)}
+            response: dict[str, object] = {"description": ERROR_DESCRIPTIONS.get(status, status.phrase)}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)

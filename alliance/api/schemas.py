@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
@@ -16,7 +17,7 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class _Zh:
-    default_error_messages = {
+    default_error_messages: dict[str, Any] = {
         "required": "此项为必填",
         "null": "此项不能为空",
         "validator_failed": "输入无效",
@@ -24,7 +25,7 @@ class _Zh:
 
 
 class Str(_Zh, ma.fields.String):
-    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
+    default_error_messages: dict[str, Any] = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
                               "control": "含有不允许的字符"}
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -39,7 +40,7 @@ class Str(_Zh, ma.fields.String):
 
 
 class Int(_Zh, ma.fields.Integer):
-    default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
+    default_error_messages: dict[str, Any] = {"invalid": "应为整数", "too_large": "数值过大"}
 
     def __init__(self, *, strict: bool = True, validate=None, **kwargs):
         # strict: a JSON 2.5 (or true) is an error, not silently 2 (query strings: strict=False).
@@ -54,7 +55,7 @@ class Bool(_Zh, ma.fields.Boolean):
     in a query string or form (always text) the words ``true``/``false``. ``strict=False``
     accepts the words in JSON too."""
 
-    default_error_messages = {"invalid": "应为 true 或 false"}
+    default_error_messages: dict[str, Any] = {"invalid": "应为 true 或 false"}
     WORDS = {"true": True, "True": True, "false": False, "False": False}
 
     def __init__(self, *, strict: bool = True, **kwargs):
@@ -81,7 +82,7 @@ class Date(_Zh, ma.fields.Date):
     """``YYYY-MM-DD`` exactly (Python would also take ``20200101``, which OpenAPI's ``date``
     format does not allow)."""
 
-    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化"}
+    default_error_messages: dict[str, Any] = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not ISO_DATE.match(value):
@@ -90,19 +91,19 @@ class Date(_Zh, ma.fields.Date):
 
 
 class DateTime(_Zh, ma.fields.DateTime):
-    default_error_messages = {"invalid": "时间格式应为 ISO 8601"}
+    default_error_messages: dict[str, Any] = {"invalid": "时间格式应为 ISO 8601"}
 
 
 class Dict(_Zh, ma.fields.Dict):
-    default_error_messages = {"invalid": "应为对象"}
+    default_error_messages: dict[str, Any] = {"invalid": "应为对象"}
 
 
 class Nested(_Zh, ma.fields.Nested):
-    default_error_messages = {"type": "应为对象"}
+    default_error_messages: dict[str, Any] = {"type": "应为对象"}
 
 
 class List(_Zh, ma.fields.List):
-    default_error_messages = {"invalid": "应为列表"}
+    default_error_messages: dict[str, Any] = {"invalid": "应为列表"}
 
 
 def length(max_length: int, min_length: int | None = None) -> validate.Length:
@@ -169,7 +170,7 @@ def page_body(page) -> dict:
 class ErrorDetail(BaseSchema):
     code = Str()
     message = Str()
-    fields = Dict(keys=Str(), values=List(Str()))
+    fields = Dict(keys=Str(), values=List(Str()))  # type: ignore[assignment]  # the JSON key "fields"
 
 
 class ErrorSchema(BaseSchema):

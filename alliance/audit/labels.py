@@ -20,7 +20,7 @@ def _shown(record_type: str | None, field: str, value) -> str:
         return "空"
     if isinstance(value, bool):
         return "是" if value else "否"
-    choices = registry().code_labels.get((record_type, field))
+    choices = registry().code_labels.get((record_type, field)) if record_type else None
     return choices.label(value) if choices else str(value)
 
 

@@ -20,14 +20,14 @@ def purge_expired_sessions() -> int:
     cutoff = utcnow() - current_app.config["SESSION_IDLE_TIMEOUT"]
     result = db.session.execute(delete(WebSession).where(WebSession.last_seen_at < cutoff))
     db.session.commit()
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0
 
 
 def purge_old_login_attempts() -> int:
     cutoff = utcnow() - max(ATTEMPT_RETENTION, current_app.config["LOGIN_THROTTLE_WINDOW"])
     result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))
     db.session.commit()
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0
 
 
 JOBS = {

@@ -94,7 +94,7 @@ def authenticate(username: str, password: str, ip_address: str | None) -> LoginR
     db.session.add(LoginAttempt(username=username, ip_address=ip_address, succeeded=ok))
     actor = Actor(user_id=user.id if user else None, name=username[:100] or "?", source="ui",
                   ip_address=ip_address, alliance_id=user.alliance_id if user else None)
-    if ok:
+    if ok and user is not None:
         user.last_login_at = utcnow()
         record_event("login", record=user, actor=actor, summary=f"{user.username} 登录")
         return LoginResult(user)

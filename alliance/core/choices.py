@@ -15,7 +15,7 @@ class Choices:
         return list(self._labels)
 
     def label(self, code: str | None) -> str:
-        return self._labels.get(code, code or "")
+        return self._labels.get(code or "", code or "")
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._labels.items())

@@ -1,6 +1,8 @@
 """Errors that services raise and the UI and the API both translate for the user."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 STALE_MESSAGE = "该记录已被他人修改，请刷新后重试"
 INVALID_MESSAGE = "提交的内容有误，请检查标出的字段"
 
@@ -11,7 +13,7 @@ class FieldErrors(Exception):
     status_code = 422
     code = "invalid"
 
-    def __init__(self, fields: dict[str, list[str] | str], message: str = INVALID_MESSAGE):
+    def __init__(self, fields: Mapping[str, list[str] | str], message: str = INVALID_MESSAGE):
         super().__init__(message)
         self.message = message
         self.fields = {k: [v] if isinstance(v, str) else list(v) for k, v in fields.items()}
@@ -23,7 +25,7 @@ class DuplicateRecord(FieldErrors):
     status_code = 409
     code = "duplicate"
 
-    def __init__(self, fields: dict[str, list[str] | str], message: str = "与已有记录重复"):
+    def __init__(self, fields: Mapping[str, list[str] | str], message: str = "与已有记录重复"):
         super().__init__(fields, message)
 
 

@@ -11,6 +11,7 @@ import collections
 import itertools
 import random
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask import current_app
@@ -157,7 +158,7 @@ class _Builder:
 
     def _activities(self) -> None:
         partners = [u for u in self.units.values() if u.category in ("residential", "village")]
-        used = collections.Counter()
+        used: collections.Counter[str] = collections.Counter()
         for spec in data.UNITS:
             unit = self.units[spec.name]
             secretary = self.secretaries[spec.name]
@@ -203,7 +204,7 @@ class _Builder:
                 self.skipped_accounts.append(account.username)
                 continue
             unit = self.units[account.unit] if account.unit else None
-            display_name = account.display_name or self.liaisons[account.unit].name
+            display_name = account.display_name or self.liaisons[account.unit or ""].name
             create_user({"username": account.username, "display_name": display_name,
                          "role": account.role, "unit_id": unit.id if unit else None,
                          "password": self.password}, alliance_id=self.alliance.id)
@@ -211,7 +212,7 @@ class _Builder:
     def summary(self, alliance: Alliance) -> list[str]:
         def count(model, *criteria) -> int:
             return db.session.scalar(select(func.count()).select_from(model).where(
-                model.alliance_id == alliance.id, model.deleted_at.is_(None), *criteria))
+                model.alliance_id == alliance.id, model.deleted_at.is_(None), *criteria)) or 0
 
         lines = [
             f"已载入演示数据：{alliance.name}（{alliance.code}）",
@@ -255,7 +256,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(_width(row[i]) for row in (header, *rows)) for i in range(len(header))]
 
     def line(cells) -> str:

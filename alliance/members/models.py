@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, inspect, select, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord, Record
@@ -184,7 +184,7 @@ class UnitRole(AllianceRecord, db.Model):
 
     def __str__(self) -> str:
         # Runs inside flushes (audit summaries): use related rows only if already loaded.
-        state = inspect(self)
+        state: InstanceState = inspect(self)
         person = state.attrs.person.loaded_value
         unit = state.attrs.unit.loaded_value
         who = person.name if isinstance(person, Person) else f"人员{self.person_id}"

@@ -59,6 +59,7 @@ def unit_list_query(user, filters: UnitFilters) -> Select:
         stmt = stmt.where(MemberUnit.tier == filters.tier)
     if filters.status:
         stmt = stmt.where(MemberUnit.status == filters.status)
+    order: tuple
     if filters.sort == "name":
         order = (MemberUnit.name_sort_key, MemberUnit.id)
     elif filters.sort == "joined":
@@ -118,7 +119,7 @@ def unit_page(unit: MemberUnit, *, history_limit: int = 20, activity_limit: int 
         unit=unit,
         current_roles=[r for r in roles if r.ended_on is None],
         past_roles=[r for r in roles if r.ended_on is not None],
-        history=history,
+        history=list(history),
         activities=recent_activities(unit.id, activity_limit),
         activity_counts=activity_counts_by_year(unit.id),
     )

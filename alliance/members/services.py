@@ -237,7 +237,7 @@ def assign_role(unit: MemberUnit, person: Person, data: dict) -> UnitRole:
         raise DuplicateRecord({"person_id": [f"{person.name}已是该单位的{UNIT_ROLES.label(role_code)}"]})
     if ended is None and role_code in SINGLE_HOLDER_ROLES:
         for previous in current:
-            if previous.started_on > started:
+            if started is not None and previous.started_on > started:
                 raise FieldErrors({"started_on": [
                     f"开始日期不能早于现任{UNIT_ROLES.label(role_code)}的任职日期"
                     f"（{previous.started_on.isoformat()}）"]})

@@ -163,7 +163,7 @@ def _chosen_person(form: RoleForm) -> Person:
     if form.person_id.data:
         if form.person_id.data not in {c.value for c in form.person_id.choices}:
             raise FieldErrors({"person_id": ["请选择列表中的人员"]})
-        return db.session.get(Person, form.person_id.data)
+        return db.get_or_404(Person, form.person_id.data)
     if not blank_to_none(form.new_name.data):
         raise FieldErrors({"person_id": ["请选择已有人员，或填写新增人员的姓名"]})
     try:

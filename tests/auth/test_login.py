@@ -97,13 +97,27 @@ def test_repeated_failures_slow_the_account_down(world, app, db):
 
 
 def test_throttle_window_passes(world, app, db):
+    """Blocked while the failures are recent, even near the end of the window; free once the
+    window has passed. Behavioural: only the login page's answers are looked at."""
     limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    window = app.config["LOGIN_THROTTLE_WINDOW"]
     client = app.test_client()
     for _ in range(limit):
         client.post("/login", data={"username": "staff", "password": "nope-nope"})
-    window = app.config["LOGIN_THROTTLE_WINDOW"] + timedelta(seconds=1)
-    db.session.execute(update(LoginAttempt).values(attempted_at=utcnow() - window))
-    db.session.commit()
+
+    def right_password():
+        return app.test_client().post("/login", data={"username": "staff", "password": PASSWORD})
+
+    def failures_happened(ago):
+        db.session.execute(update(LoginAttempt).values(attempted_at=utcnow() - ago))
+        db.session.commit()
+
+    assert right_password().status_code == 429  # throttling is on at all
+    failures_happened(window - timedelta(minutes=1))
+    response = right_password()
+    assert response.status_code == 429, "still inside the window: still blocked"
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+    failures_happened(window + timedelta(seconds=1))
     login(client, world.staff)
 
 

@@ -95,6 +95,8 @@ class IsolatedClient(FlaskClient):
         from alliance.extensions import db
 
         db.session.commit()
+        # Read the whole body and close the response (a served file is closed, not leaked).
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

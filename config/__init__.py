@@ -38,6 +38,7 @@ class DefaultConfig:
         "alliance.auth",
         "alliance.members",
         "alliance.activities",
+        "alliance.imports",
         "alliance.audit",
         "alliance.demo",
     )

@@ -126,7 +126,21 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/activities/{activity_id}/photos"): Case("401 422 404 403 422 422", files=True),
     ("GET", "/api/v1/activities/{activity_id}/photos/{photo_id}"): Case("401 200 404 200 200 200"),
     ("DELETE", "/api/v1/activities/{activity_id}/photos/{photo_id}?version=0"): Case("401 409 404 403 409 409"),
+    # register import and export (issue 12): only managers import; every role exports what it sees
+    ("GET", "/imports"): Case("302 403 403 403 200 200"),
+    ("GET", "/imports/{kind}/template.xlsx"): Case("302 403 403 403 200 200"),
+    ("GET", "/imports/{kind}"): Case("302 403 403 403 200 200"),
+    ("POST", "/imports/{kind}"): Case("302 403 403 403 200 200", {"file": ""}),
+    ("POST", "/imports/{kind}/commit"): Case("302 403 403 403 302 302", {"sha256": "0" * 64}),
+    ("GET", "/api/v1/imports/{kind}/template.xlsx"): Case("401 403 403 403 200 200"),
+    ("POST", "/api/v1/imports/{kind}"): Case("401 403 403 403 422 422", files=True),
+    ("GET", "/api/v1/units.xlsx"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/units.csv"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/people.xlsx"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/people.csv"): Case("401 200 200 200 200 200"),
 }
+# Path arguments that are words, not record ids: {kind} stands for <kind>, not <int:kind>.
+TEXT_ARGUMENTS = {"kind"}
 
 
 def _rule_key(method: str, path: str) -> tuple[str, str]:
@@ -134,7 +148,8 @@ def _rule_key(method: str, path: str) -> tuple[str, str]:
     import re
 
     path = path.split("?")[0]
-    return method, re.sub(r"\{(\w+)\}", r"<int:\1>", path)
+    return method, re.sub(r"\{(\w+)\}",
+                          lambda m: f"<{m[1]}>" if m[1] in TEXT_ARGUMENTS else f"<int:{m[1]}>", path)
 
 
 def test_every_route_has_a_row(app):
@@ -179,7 +194,7 @@ def matrix_world(world):
     return world, {
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
-        "unit_name": world.unit_a.name, "mobile": person.mobile,
+        "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units",
         # records of unit B (the other liaison's own), for rows that name another unit's record
         "other_unit_id": world.unit_b.id, "other_person_id": other_person.id,
         "other_role_id": other_role.id,

@@ -15,6 +15,7 @@ class Actor:
     source: str  # one of AUDIT_SOURCES
     ip_address: str | None = None
     alliance_id: int | None = None
+    note: str | None = None  # shown on each entry, e.g. the imported file's name and hash
 
 
 SYSTEM = Actor(user_id=None, name="system", source="system")

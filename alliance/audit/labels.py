@@ -7,7 +7,8 @@ from __future__ import annotations
 from alliance.core.areas import registry
 
 # Fields every record has, labelled the same everywhere.
-COMMON_FIELD_LABELS = {"alliance_id": "联盟", "version": "版本", "deleted_at": "删除时间"}
+COMMON_FIELD_LABELS = {"alliance_id": "联盟", "version": "版本", "deleted_at": "删除时间",
+                       "source_file": "导入文件", "options": "导出选项"}
 
 
 def field_label(record_type: str | None, field: str) -> str:

@@ -12,7 +12,7 @@ from alliance.audit.context import Actor, current_actor
 from alliance.audit.models import AuditEntry
 from alliance.core.types import utcnow
 from alliance.core.validators import mask_value
-from alliance.extensions import db
+from alliance.extensions import Base, db
 
 # Bookkeeping columns every record has; their changes say nothing to a reader.
 _ALWAYS_IGNORED = frozenset({"id", "created_at", "updated_at", "version", "alliance_id"})
@@ -72,7 +72,7 @@ def _entry(obj, action: str, changes: dict | None, actor: Actor, now: datetime) 
         "record_type": type(obj).__name__,
         "record_id": obj.id,
         "summary": str(obj)[:200],
-        "changes": changes or None,
+        "changes": ({**(changes or {}), "source_file": [None, actor.note]} if actor.note else changes) or None,
         "ip_address": actor.ip_address,
     }
 
@@ -103,9 +103,8 @@ def _bulk_target(statement):
     if isinstance(entity, type):
         return entity
     table = getattr(statement, "table", None)
-    for mapper in db.Model.registry.mappers:
-        if table is not None and mapper.local_table is not None and mapper.local_table.name == getattr(
-                table, "name", None):
+    for mapper in Base.registry.mappers:
+        if table is not None and getattr(mapper.local_table, "name", None) == getattr(table, "name", None):
             return mapper.class_
     return None
 

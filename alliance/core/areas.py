@@ -88,6 +88,7 @@ class Area:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     home_panels: tuple[HomePanel, ...] = ()
     demo: Callable[..., Any] | None = None
+    import_kinds: tuple[Any, ...] = ()  # core.import_runner.ImportKind: spreadsheets it accepts
 
 
 class Registry:
@@ -133,6 +134,10 @@ class Registry:
     @property
     def home_panels(self) -> list[HomePanel]:
         return sorted((p for a in self.areas for p in a.home_panels), key=lambda p: p.order)
+
+    @property
+    def import_kinds(self) -> dict[str, Any]:
+        return {kind.name: kind for a in self.areas for kind in a.import_kinds}
 
     @property
     def demo_steps(self) -> list[tuple[str, Callable[..., Any]]]:

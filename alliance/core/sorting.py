@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 __all__ = ["stroke_count", "stroke_sequence", "stroke_key", "pinyin_key", "MAX_KEY_LENGTH"]
@@ -116,6 +116,7 @@ def _char_piece(char: str) -> str:
     return _pieces().get(char) or f"{_UNKNOWN_PREFIX}{ord(char):06x}"
 
 
+@lru_cache(maxsize=65536)  # pure; imports and the demo repeat names
 def stroke_key(name: str) -> str:
     """Return an ASCII key whose plain string order is the 按姓氏笔画为序 order.
 
@@ -172,6 +173,7 @@ def _pinyin_tokens(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=65536)  # pure; imports and the demo repeat names
 def pinyin_key(name: str) -> str:
     """Return an ASCII key whose plain string order is pinyin (then stroke) order.
 
@@ -197,3 +199,14 @@ def pinyin_key(name: str) -> str:
     # "0" ends the reading: it is below every letter, so 李 sorts before 李明.
     reading = head + ("".join(_pinyin_tokens(rest)) if rest else "") + "0"
     return (reading + stroke_key(name))[:MAX_KEY_LENGTH]
+
+
+@lru_cache(maxsize=65536)  # pure; imports and the demo repeat names
+def search_key(text: str) -> str:
+    """What a search box matches besides the text itself: the pinyin without tones and its
+    initials, e.g. 张轩 → ``zhangxuan zx``, so ``zx``, ``zhangx`` or ``xuan`` find 张轩."""
+    tokens = [t.rstrip("12345") for t in _pinyin_tokens("".join(ch for ch in text if not ch.isspace()))]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return ""
+    return f"{''.join(tokens)} {''.join(t[0] for t in tokens)}"[:400]

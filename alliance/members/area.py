@@ -9,10 +9,11 @@ from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, 
 
 def _init_app(app: Flask) -> None:
     from alliance.api import api
-    from alliance.members import api as members_api, bp, cli, views  # noqa: F401
+    from alliance.members import api as members_api, bp, cli, export_api, views  # noqa: F401
 
     app.register_blueprint(bp)
     api.register_blueprint(members_api.blp)
+    api.register_blueprint(export_api.blp)
     app.cli.add_command(cli.alliances)
 
 
@@ -23,6 +24,12 @@ def _home_panel(user) -> dict:
     if user.is_liaison:
         return {"unit": user.unit}
     return {"unit": None, "units": count_visible(MemberUnit, user), "people": count_visible(Person, user)}
+
+
+def _import_kinds() -> tuple:
+    from alliance.members.imports import PEOPLE, UNITS
+
+    return (UNITS, PEOPLE)
 
 
 _UNIT = {
@@ -53,6 +60,7 @@ AREA = Area(
                 also_active_on=("members.view_person", "members.edit_person", "members.create_person")),
     ),
     home_panels=(HomePanel("members.overview", "members/_home_panel.html", _home_panel, order=10),),
+    import_kinds=_import_kinds(),
     record_types={"Alliance": "联盟", "MemberUnit": "成员单位", "Person": "人员", "UnitRole": "单位职务"},
     field_labels={"Alliance": {"name": "名称", "code": "代码"}, "MemberUnit": _UNIT,
                   "Person": _PERSON, "UnitRole": _ROLE},

@@ -75,8 +75,13 @@ class MemberUnit(AllianceRecord, db.Model):
               sqlite_where=_LIVE, postgresql_where=_LIVE),
         Index("uq_member_units_alliance_uscc", "alliance_id", "uscc", unique=True,
               sqlite_where=_LIVE, postgresql_where=_LIVE),
+        # Substring search (q=) on PostgreSQL reads a trigram index, not every row.
+        Index("ix_member_units_name_trgm", "name", postgresql_using="gin",
+              postgresql_ops={"name": "gin_trgm_ops"}),
+        Index("ix_member_units_search_key_trgm", "search_key", postgresql_using="gin",
+              postgresql_ops={"search_key": "gin_trgm_ops"}),
     )
-    __audit_ignored__ = frozenset({"name_sort_key"})
+    __audit_ignored__ = frozenset({"name_sort_key", "search_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -93,6 +98,8 @@ class MemberUnit(AllianceRecord, db.Model):
     grid: Mapped[str | None] = mapped_column(String(50))
     description: Mapped[str | None] = mapped_column(Text)
     is_sample: Mapped[bool] = mapped_column(default=False)
+    # Pinyin and initials of the name (core.sorting.search_key), for q=.
+    search_key: Mapped[str] = mapped_column(String(400), default="", server_default="")
     # Pinyin of the name, so "sort by name" is one ORDER BY in any database.
     name_sort_key: Mapped[str] = mapped_column(String(255), index=True, default="")
 
@@ -124,9 +131,12 @@ class Person(AllianceRecord, db.Model):
     __table_args__ = (
         Index("uq_people_alliance_mobile", "alliance_id", "mobile", unique=True,
               sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_people_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+        Index("ix_people_search_key_trgm", "search_key", postgresql_using="gin",
+              postgresql_ops={"search_key": "gin_trgm_ops"}),
     )
     __audit_masked__ = frozenset({"mobile", "email"})
-    __audit_ignored__ = frozenset({"name_stroke_key", "name_pinyin_key"})
+    __audit_ignored__ = frozenset({"name_stroke_key", "name_pinyin_key", "search_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
@@ -136,6 +146,7 @@ class Person(AllianceRecord, db.Model):
     is_party_member: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)
     is_sample: Mapped[bool] = mapped_column(default=False)
+    search_key: Mapped[str] = mapped_column(String(400), default="", server_default="")
     # Precomputed so 姓氏笔画 and pinyin orders page in SQL.
     name_stroke_key: Mapped[str] = mapped_column(String(255), index=True, default="")
     name_pinyin_key: Mapped[str] = mapped_column(String(255), index=True, default="")

@@ -39,6 +39,14 @@ def _like(column, text: str):
     return column.contains(text, autoescape=True)
 
 
+def _pinyin_match(model, q: str) -> tuple:
+    """Letters also match the pinyin and its initials (``zx`` or ``zhangxuan`` finds 张轩)."""
+    letters = q.replace(" ", "").lower()
+    if letters.isascii() and letters.isalpha():
+        return (_like(model.search_key, letters),)
+    return ()
+
+
 def current_roles_option():
     """Eager-load each unit's current role holders (for the list's 书记/联络员 columns)."""
     live = UnitRole.roles_current_criteria()
@@ -52,7 +60,7 @@ def unit_list_query(user, filters: UnitFilters) -> Select:
     if filters.q:
         q = filters.q.strip()[:100]
         stmt = stmt.where(or_(_like(MemberUnit.name, q), _like(MemberUnit.short_name, q),
-                              _like(MemberUnit.uscc, q.upper())))
+                              _like(MemberUnit.uscc, q.upper()), *_pinyin_match(MemberUnit, q)))
     if filters.category:
         stmt = stmt.where(MemberUnit.category == filters.category)
     if filters.tier:
@@ -77,7 +85,8 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
         stmt = stmt.where(Person.deleted_at.is_not(None))
     if q:
         q = q.strip()[:50]
-        stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q)))
+        stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q),
+                              *_pinyin_match(Person, q)))
     if sort == "pinyin":
         order = (Person.name_pinyin_key, Person.id)
     elif sort == "name":

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
-from alliance.core.sorting import pinyin_key, stroke_key
+from alliance.core.sorting import pinyin_key, search_key, stroke_key
 from alliance.core.validators import validate_mobile, validate_uscc
 from alliance.extensions import db
 from alliance.members.models import (
@@ -57,6 +57,14 @@ def _date_or_error(data: dict, field: str, errors: Errors) -> date | None:
 
 def validate_unit(data: dict[str, Any], *, alliance_id: int, unit: MemberUnit | None = None) -> dict:
     """Check a whole unit record; raise FieldErrors (422) or DuplicateRecord (409)."""
+    cleaned = clean_unit(data)
+    _refuse_duplicate_unit(cleaned, alliance_id=alliance_id, unit_id=unit.id if unit else None)
+    return cleaned
+
+
+def clean_unit(data: dict[str, Any]) -> dict:
+    """The checks of a unit record that need no database (an import runs them on every row and
+    checks duplicates in bulk); raise FieldErrors."""
     errors = Errors()
     cleaned: dict[str, Any] = {}
     clean_texts(data, UNIT_TEXT_FIELDS, errors, cleaned)
@@ -82,8 +90,8 @@ def validate_unit(data: dict[str, Any], *, alliance_id: int, unit: MemberUnit | 
         errors.add("status", "填写了退出日期的单位，状态应为“已退出”")
     cleaned["sort_order"] = check_int(data, "sort_order", errors, low=0, high=99999, label="排序号")
     errors.raise_if_any()
-    _refuse_duplicate_unit(cleaned, alliance_id=alliance_id, unit_id=unit.id if unit else None)
     cleaned["name_sort_key"] = pinyin_key(cleaned["name"])
+    cleaned["search_key"] = search_key(" ".join(filter(None, (cleaned["name"], cleaned.get("short_name")))))
     return cleaned
 
 
@@ -137,6 +145,23 @@ def restore_unit(unit: MemberUnit, *, version: int | None = None) -> None:
 # --- people --------------------------------------------------------------------------------
 
 def validate_person(data: dict[str, Any], *, alliance_id: int, person: Person | None = None) -> dict:
+    """Check a whole person record; raise FieldErrors (422) or DuplicateRecord (409)."""
+    cleaned = clean_person(data)
+    if cleaned["mobile"]:
+        clash = select(Person.id).where(Person.alliance_id == alliance_id, Person.deleted_at.is_(None),
+                                        Person.mobile == cleaned["mobile"])
+        if person is not None:
+            clash = clash.where(Person.id != person.id)
+        if db.session.scalar(clash):
+            raise DuplicateRecord({"mobile": [MOBILE_TAKEN]})
+    return cleaned
+
+
+MOBILE_TAKEN = "该手机号码已登记在另一位人员名下"
+
+
+def clean_person(data: dict[str, Any]) -> dict:
+    """The checks of a person record that need no database; raise FieldErrors."""
     errors = Errors()
     cleaned: dict[str, Any] = {}
     clean_texts(data, PERSON_TEXT_FIELDS, errors, cleaned)
@@ -165,13 +190,7 @@ def validate_person(data: dict[str, Any], *, alliance_id: int, person: Person | 
         errors.add("is_party_member", "是否党员应为是或否")
     cleaned["is_party_member"] = flag is True
     errors.raise_if_any()
-    if cleaned["mobile"]:
-        clash = select(Person.id).where(Person.alliance_id == alliance_id, Person.deleted_at.is_(None),
-                                        Person.mobile == cleaned["mobile"])
-        if person is not None:
-            clash = clash.where(Person.id != person.id)
-        if db.session.scalar(clash):
-            raise DuplicateRecord({"mobile": ["该手机号码已登记在另一位人员名下"]})
+    cleaned["search_key"] = search_key(cleaned["name"])
     cleaned["name_stroke_key"] = stroke_key(cleaned["name"])
     cleaned["name_pinyin_key"] = pinyin_key(cleaned["name"])
     return cleaned

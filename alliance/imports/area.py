@@ -1,0 +1,23 @@
+"""Imports as an area: the pages and API for every kind an area registers (``Area.import_kinds``)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from alliance.auth.roles import MANAGERS
+from alliance.core.areas import Area, NavItem
+
+
+def _init_app(app: Flask) -> None:
+    from alliance.api import api
+    from alliance.imports import api as imports_api, bp, views  # noqa: F401
+
+    app.register_blueprint(bp)
+    api.register_blueprint(imports_api.blp)
+
+
+AREA = Area(
+    name="imports",
+    label="批量导入",
+    init_app=_init_app,
+    nav=(NavItem("批量导入", "imports.index", MANAGERS, order=85, also_active_on=("imports.",)),),
+)

@@ -44,7 +44,6 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     login_manager.init_app(app)
 
     import alliance.audit.recorder  # noqa: F401  (the flush hook that writes the audit trail)
-
     from alliance.auth.sessions import DatabaseSessionInterface
 
     app.session_interface = DatabaseSessionInterface()

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
-from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402, F401
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from alliance import create_app  # noqa: E402
@@ -86,10 +86,10 @@ def bench_import(units: int, people: int) -> bool:
                  for i in range(people)])
             ok = True
             for label, kind, data in (("units", UNITS, unit_file), ("people", PEOPLE, people_file)):
-                (plan, _), preview = _timed(lambda: run_import(kind, data, f"{label}.xlsx",
+                (plan, _), preview = _timed(lambda: run_import(kind, data, f"{label}.xlsx",  # noqa: B023
                                                                alliance_id=alliance.id, dry_run=True))
                 db.session.rollback()
-                (plan, counts), commit = _timed(lambda: run_import(kind, data, f"{label}.xlsx",
+                (plan, counts), commit = _timed(lambda: run_import(kind, data, f"{label}.xlsx",  # noqa: B023
                                                                    alliance_id=alliance.id, dry_run=False))
                 _, save = _timed(db.session.commit)
                 rows = len(plan.rows)
@@ -162,14 +162,14 @@ def bench_search(count: int, repeat: int = 30) -> bool:
         for _ in range(repeat):
             counter = []
             with app.app_context():
-                listener = lambda *a, **k: counter.append(1)  # noqa: E731
+                listener = lambda *a, **k: counter.append(1)  # noqa: B023, E731
                 event.listen(db.engine, "before_cursor_execute", listener)
                 start = time.perf_counter()
                 response = client.get(f"/api/v1/people?q={q}", headers=headers)
                 times.append((time.perf_counter() - start) * 1000)
                 event.remove(db.engine, "before_cursor_execute", listener)
             statements.append(len(counter))
-            assert response.status_code == 200, response.get_data(as_text=True)
+            assert response.status_code == 200, response.get_data(as_text=True)  # noqa: S101
         median = statistics.median(times)
         p95 = sorted(times)[int(len(times) * 0.95) - 1]
         print(f"GET /api/v1/people?q={q:12} median {median:6.1f} ms  p95 {p95:6.1f} ms  "

@@ -43,7 +43,7 @@ from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.members.models import UNIT_ROLES, Alliance, MemberUnit, Person, UnitRole  # noqa: E402
 
-PASSWORD = "Meilong#register-2024"
+PASSWORD = "Meilong#register-2024"  # noqa: S105
 # (label, path, query string); "{unit_id}" is a unit in the middle of the list, with roles.
 PAGES = (
     ("GET /units", "/units", {}),
@@ -56,7 +56,7 @@ PAGES = (
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程"
             "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官")
-GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文辉玉兰晓峰海燕春雪梅琳佳俊浩宇欣怡涵思雨博嘉懿诺晨阳天佑瑞雯婷颖慧"
+GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文辉玉兰晓峰海燕春雪梅琳佳俊浩宇欣怡涵思雨博嘉懿诺晨阳天佑瑞雯婷颖慧"  # noqa: E501
 PLACES = ("梅陇", "华漕", "虹桥", "七宝", "莘庄", "颛桥", "吴泾", "马桥", "浦江", "古美", "江川", "新虹",
           "龙柏", "春申", "景谷", "银都", "莲花", "平阳", "罗阳", "航华", "东兰", "田林", "凌云", "长桥")
 BRAND_CHARS = "华申通达联信恒泰鑫源宏盛嘉禾汇丰瑞祥东方明光创新天海浦金银龙凤云峰锦程"
@@ -228,12 +228,12 @@ def load_data(alliance_id: int, unit_count: int, person_count: int) -> list[int]
     unit_ids, person_ids = bulk_insert(MemberUnit, units), bulk_insert(Person, people)
     roles = role_rows(rng, unit_ids, person_ids, stamp)
     role_ids = bulk_insert(UnitRole, roles)
-    names = {("MemberUnit", i): row["name"] for i, row in zip(unit_ids, units)}
-    names |= {("Person", i): row["name"] for i, row in zip(person_ids, people)}
+    names = {("MemberUnit", i): row["name"] for i, row in zip(unit_ids, units, strict=False)}
+    names |= {("Person", i): row["name"] for i, row in zip(person_ids, people, strict=False)}
     names |= {("UnitRole", i): " ".join((names["MemberUnit", row["unit_id"]],
                                          UNIT_ROLES.label(row["role"]),
                                          names["Person", row["person_id"]]))
-              for i, row in zip(role_ids, roles)}
+              for i, row in zip(role_ids, roles, strict=False)}
     entry = {"alliance_id": alliance_id, "occurred_at": now, "actor_name": "benchmark",
              "source": "system", "action": "create"}
     db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), [

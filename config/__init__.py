@@ -67,7 +67,7 @@ class DefaultConfig:
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (idle-limited) session
@@ -99,12 +99,12 @@ class DevelopmentConfig(DefaultConfig):
 
 class TestingConfig(DefaultConfig):
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     # Tests that exercise CSRF switch it back on; most post forms through the test client.
     WTF_CSRF_ENABLED = False
     # Hashing cost is not under test in most tests; the auth tests check scrypt explicitly.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
 
 
 class ProductionConfig(DefaultConfig):
@@ -126,7 +126,7 @@ def load_config(name: str | None = None) -> type[DefaultConfig]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"ALLIANCE_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")
+        raise RuntimeError(f"ALLIANCE_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")  # noqa: B904
 
 
 def resolve_secret_key(config: type[DefaultConfig]) -> str:

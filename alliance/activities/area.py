@@ -8,7 +8,8 @@ from alliance.core.areas import Area, HomePanel, NavItem
 
 
 def _init_app(app: Flask) -> None:
-    from alliance.activities import api as activities_api, bp, views  # noqa: F401
+    from alliance.activities import api as activities_api  # noqa: F401
+    from alliance.activities import bp, views  # noqa: F401
     from alliance.api import api
 
     app.register_blueprint(bp)

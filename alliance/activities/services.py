@@ -11,10 +11,11 @@ import io
 import re
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from flask import current_app
 from PIL import Image, ImageOps
@@ -23,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.auth.roles import LIAISON, MANAGERS
-from alliance.core.dates import LOCAL_TZ
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
+from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import FieldErrors, RuleViolation
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.types import utcnow
@@ -325,17 +326,17 @@ def _inspect_image(name: str, content: bytes) -> _PreparedPhoto:
                 width, height = image.size
                 image.verify()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _TooManyPixels()
+            raise _TooManyPixels()  # noqa: B904
         except Exception:
-            raise _NotAnImage()
+            raise _NotAnImage()  # noqa: B904
         if image_format not in PHOTO_FORMATS:
             raise _NotAnImage()
         try:
             thumbnail = _make_thumbnail(content)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _TooManyPixels()
+            raise _TooManyPixels()  # noqa: B904
         except Exception:
-            raise _BrokenImage()
+            raise _BrokenImage()  # noqa: B904
     content_type, extension = PHOTO_FORMATS[image_format]
     return _PreparedPhoto(original_name=name, content=content, thumbnail=thumbnail,
                           content_type=content_type, extension=extension,

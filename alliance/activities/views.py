@@ -11,10 +11,9 @@ from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_list_query
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core.forms import VersionOnlyForm, select_choices
-from alliance.core.views import button_action, date_arg, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import (can_edit_unit_records, can_manage, deny, get_visible_or_404,
-                                       roles_required)
+from alliance.core.permissions import can_edit_unit_records, can_manage, deny, get_visible_or_404, roles_required
+from alliance.core.views import button_action, date_arg, save_or_show
 from alliance.extensions import db
 from alliance.members.queries import unit_choices
 

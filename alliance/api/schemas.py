@@ -65,7 +65,7 @@ class Bool(_Zh, ma.fields.Boolean):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):  # before the words: 0 == False and 1 == True in Python
             return value
-        if isinstance(value, str) and (not self.strict or _is_text_location(data)):
+        if isinstance(value, str) and (not self.strict or _is_text_location(data)):  # noqa: SIM102
             if value in self.WORDS:
                 return self.WORDS[value]
         raise self.make_error("invalid", input=value)

@@ -9,7 +9,8 @@ from alliance.core.areas import Area, NavItem
 
 def _init_app(app: Flask) -> None:
     from alliance.api import api
-    from alliance.audit import api as audit_api, bp, views  # noqa: F401
+    from alliance.audit import api as audit_api  # noqa: F401
+    from alliance.audit import bp, views  # noqa: F401
     from alliance.audit.labels import describe_changes
 
     app.add_template_filter(describe_changes, "describe_changes")

@@ -47,7 +47,7 @@ def create_command(username, role, unit_id, display_name, alliance_code, passwor
             db.session.rollback()
             for field, messages in exc.fields.items():
                 click.echo(f"{field}: {'；'.join(messages)}", err=True)
-            raise click.exceptions.Exit(1)
+            raise click.exceptions.Exit(1)  # noqa: B904
         db.session.commit()
     click.echo(f"已创建账号 {user.username}（{user.role_label}，{alliance.name}）")
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete
 
-from alliance.core.areas import Job
 from alliance.auth.models import LoginAttempt, WebSession
+from alliance.core.areas import Job
 from alliance.core.types import utcnow
 from alliance.extensions import db
 

@@ -23,7 +23,7 @@ from alliance.core.validators import clean_text, validate_password
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
-TOKEN_PREFIX = "alt_"
+TOKEN_PREFIX = "alt_"  # noqa: S105
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -186,7 +186,7 @@ def change_own_password(user: User, current: str, new: str) -> None:
     try:
         validate_password(new, username=user.username)
     except ValueError as exc:
-        raise FieldErrors({"new_password": [str(exc)]})
+        raise FieldErrors({"new_password": [str(exc)]})  # noqa: B904
     user.set_password(new)
     db.session.flush()
 

@@ -1,7 +1,7 @@
 """Enumerations stored as stable English codes and shown with Chinese labels."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 
 class Choices:

@@ -41,7 +41,7 @@ MIMETYPES = {
     "ics": "text/calendar; charset=utf-8",
 }
 PDF_FONT = "STSong-Light"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # reportlab's CID font: no font file, no download (TOOLING.md §2)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # reportlab's CID font: no font file, no download (TOOLING.md §2)  # noqa: E501
 
 
 @dataclass

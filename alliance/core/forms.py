@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import HiddenInput
 from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 from alliance.core.errors import FieldErrors
 

@@ -2,8 +2,8 @@
 queries go through ``scoped`` so a liaison's rows are filtered in SQL, never after loading."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import wraps
-from typing import Iterable
 
 from flask import abort, g, request
 from flask_login import current_user

@@ -82,7 +82,7 @@ def _area_steps(alliance: Alliance) -> list[str]:
     idempotent (it runs on every ``flask demo load`` and adds only what is missing), so an area
     added after the register was loaded still gets its demo data."""
     lines: list[str] = []
-    for name, step in registry().demo_steps:
+    for name, step in registry().demo_steps:  # noqa: B007
         with acting_as(DEMO_ACTOR):
             try:
                 lines += list(step(alliance) or ())
@@ -96,7 +96,7 @@ def _area_steps(alliance: Alliance) -> list[str]:
 class _Builder:
     def __init__(self, password: str):
         self.password = password
-        self.rng = random.Random(data.RANDOM_SEED)
+        self.rng = random.Random(data.RANDOM_SEED)  # noqa: S311
         self.mobiles = (f"{data.SAMPLE_MOBILE_PREFIX}{n:04d}" for n in itertools.count(1))
         self.units: dict[str, MemberUnit] = {}
         self.secretaries: dict[str, UnitRole] = {}
@@ -246,7 +246,7 @@ def account_lines(alliance: Alliance, password: str) -> list[str]:
         return ["演示账号：（没有）"]
     lines = ["演示账号（仅供试用，正式环境请删除或改密）："]
     lines += _table(("用户名", "角色", "单位", "密码"), rows)
-    if data.DEFAULT_DEMO_PASSWORD == password:
+    if password == data.DEFAULT_DEMO_PASSWORD:
         lines.append("默认密码可在首次载入前用环境变量 DEMO_PASSWORD 更换。")
     return lines
 
@@ -260,6 +260,6 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str
     widths = [max(_width(row[i]) for row in (header, *rows)) for i in range(len(header))]
 
     def line(cells) -> str:
-        return "  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+        return "  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     return [line(header), "  " + "  ".join("-" * w for w in widths), *(line(row) for row in rows)]

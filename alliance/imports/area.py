@@ -9,7 +9,8 @@ from alliance.core.areas import Area, NavItem
 
 def _init_app(app: Flask) -> None:
     from alliance.api import api
-    from alliance.imports import api as imports_api, bp, views  # noqa: F401
+    from alliance.imports import api as imports_api  # noqa: F401
+    from alliance.imports import bp, views  # noqa: F401
 
     app.register_blueprint(bp)
     api.register_blueprint(imports_api.blp)

@@ -15,10 +15,21 @@ from alliance.extensions import db
 from alliance.members import services
 from alliance.members.models import MemberUnit, Person, UnitRole
 from alliance.members.queries import UnitFilters, people_list_query, unit_list_query
-from alliance.members.schemas import (PERSON_PATCH_PARTIAL, UNIT_PATCH_PARTIAL, PeopleListArgs,
-                                      PersonPage, PersonPatchSchema, PersonSchema, RoleListArgs,
-                                      UnitPage, UnitPatchSchema, UnitRolePatchSchema,
-                                      UnitRoleSchema, UnitListArgs, UnitSchema)
+from alliance.members.schemas import (
+    PERSON_PATCH_PARTIAL,
+    UNIT_PATCH_PARTIAL,
+    PeopleListArgs,
+    PersonPage,
+    PersonPatchSchema,
+    PersonSchema,
+    RoleListArgs,
+    UnitListArgs,
+    UnitPage,
+    UnitPatchSchema,
+    UnitRolePatchSchema,
+    UnitRoleSchema,
+    UnitSchema,
+)
 
 blp = Blueprint("members_api", __name__, url_prefix="/api/v1", description="成员单位、人员与单位职务")
 exempt_from_form_csrf(blp)
@@ -154,7 +165,7 @@ def _person_for_role(data: dict) -> Person:
     try:
         return services.create_person(new_person, alliance_id=current_user.alliance_id)
     except FieldErrors as exc:
-        raise type(exc)({f"person.{k}": v for k, v in exc.fields.items()})
+        raise type(exc)({f"person.{k}": v for k, v in exc.fields.items()})  # noqa: B904
 
 
 @blp.route("/units/<int:unit_id>/roles/<int:role_id>", methods=["PATCH"])

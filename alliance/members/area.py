@@ -9,7 +9,8 @@ from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, 
 
 def _init_app(app: Flask) -> None:
     from alliance.api import api
-    from alliance.members import api as members_api, bp, cli, export_api, views  # noqa: F401
+    from alliance.members import api as members_api  # noqa: F401
+    from alliance.members import bp, cli, export_api, views  # noqa: F401
 
     app.register_blueprint(bp)
     api.register_blueprint(members_api.blp)

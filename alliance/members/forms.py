@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.core.forms import BaseForm, VersionedForm, select_choices

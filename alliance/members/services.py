@@ -19,8 +19,14 @@ from alliance.core.sorting import pinyin_key, search_key, stroke_key
 from alliance.core.validators import validate_mobile, validate_uscc
 from alliance.extensions import db
 from alliance.members.models import (
-    SINGLE_HOLDER_ROLES, UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS,
-    MemberUnit, Person, UnitRole,
+    SINGLE_HOLDER_ROLES,
+    UNIT_CATEGORIES,
+    UNIT_ROLES,
+    UNIT_STATUSES,
+    UNIT_TIERS,
+    MemberUnit,
+    Person,
+    UnitRole,
 )
 
 # (field, max length, required, label)

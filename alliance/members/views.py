@@ -7,16 +7,21 @@ from flask_login import current_user
 from alliance.auth.roles import MANAGERS
 from alliance.core.errors import FieldErrors
 from alliance.core.forms import VersionOnlyForm, blank_to_none, select_choices
-from alliance.core.views import button_action, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import (can_edit_unit_records, deny, get_visible_or_404,
-                                       managers_only, roles_required)
+from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404, managers_only, roles_required
+from alliance.core.views import button_action, save_or_show
 from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
 from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
-from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query,
-                                      unit_list_query, unit_page)
+from alliance.members.queries import (
+    PEOPLE_SORTS,
+    UNIT_SORTS,
+    UnitFilters,
+    people_list_query,
+    unit_list_query,
+    unit_page,
+)
 
 
 def _choice_arg(name: str, choices) -> str | None:
@@ -172,7 +177,7 @@ def _chosen_person(form: RoleForm) -> Person:
                                       alliance_id=current_user.alliance_id)
     except FieldErrors as exc:
         renamed = {"name": "new_name", "mobile": "new_mobile"}
-        raise FieldErrors({renamed.get(k, k): v for k, v in exc.fields.items()})
+        raise FieldErrors({renamed.get(k, k): v for k, v in exc.fields.items()})  # noqa: B904
 
 
 @bp.route("/roles/<int:role_id>/end", methods=["POST"])

@@ -8,10 +8,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
-
-from flask_wtf.csrf import CSRFError
 
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
 from alliance.extensions import db

@@ -14,8 +14,7 @@ from alliance.audit.context import acting_as
 from alliance.audit.models import AuditEntry
 from alliance.core.errors import FieldErrors, RuleViolation, StaleRecord
 from alliance.members import services as members
-from tests.activities import (PDF_BYTES, activity_data, image_bytes, make_activity, stored_files,
-                              upload)
+from tests.activities import PDF_BYTES, activity_data, image_bytes, make_activity, stored_files, upload
 from tests.factories import SETUP
 
 

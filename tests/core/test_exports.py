@@ -9,8 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from alliance.core.charts import bar_chart, pie_chart
-from alliance.core.exports import (Sheet, csv_bytes, download, neutralise, pdf_bytes, shown_mobile,
-                                   xlsx_bytes)
+from alliance.core.exports import Sheet, csv_bytes, download, neutralise, pdf_bytes, shown_mobile, xlsx_bytes
 
 NAMES = ["丁一", "王二", "张轩", "欧阳明", "徐虹", "顾非非"]
 

@@ -297,11 +297,11 @@ def district_decision(data, rating_id):
 
 @blp.route("/ratings/<int:rating_id>/evidence", methods=["POST"])
 @roles_required(*EDITORS)
-@blp.arguments(EvidenceFormSchema, location="form")
+@blp.arguments(EvidenceFormSchema, location="query")
 @blp.arguments(EvidenceUploadSchema, location="files")
 @blp.response(201, RatingSchema)
 def upload_evidence(form, files, rating_id):
-    """上传佐证材料（multipart/form-data：item_code 与 file；PDF 或图片，不超过10MB）"""
+    """上传佐证材料（?item_code= 评分项；multipart/form-data 字段 file：PDF、Word、Excel 或图片，不超过10MB）"""
     rating = editable_rating(rating_id)
     evidence.add_evidence(rating, form["item_code"], files["file"])
     db.session.commit()

@@ -8,8 +8,8 @@ from tests.activities import image_bytes
 
 
 def _upload(api, rating_id, content, name, item="D1-1"):
-    return api.post(f"/api/v1/ratings/{rating_id}/evidence", json=None, content_type="multipart/form-data",
-                    data={"item_code": item, "file": (io.BytesIO(content), name)})
+    return api.post(f"/api/v1/ratings/{rating_id}/evidence?item_code={item}", json=None,
+                    content_type="multipart/form-data", data={"file": (io.BytesIO(content), name)})
 
 
 def test_pdf_and_photo_are_accepted_and_downloadable_by_own_unit_only(world, api_as, ratings, db):
@@ -31,7 +31,7 @@ def test_wrong_type_too_large_and_other_unit_are_refused(world, api_as, ratings,
     wrong = _upload(api, rating.id, b"MZ\x90\x00 an executable", "tool.pdf")
     assert wrong.status_code == 422
     assert "格式不支持" in wrong.get_json()["error"]["fields"]["file"][0]
-    app.config["RATING_EVIDENCE_MAX_BYTES"] = 100
+    app.config["DOCUMENT_MAX_BYTES"] = 100  # the shared uploads read the limit per call
     big = _upload(api, rating.id, b"%PDF-" + b"x" * 200, "big.pdf")
     assert big.status_code == 422 and "不能超过" in big.get_json()["error"]["fields"]["file"][0]
     assert _upload(api_as(world.liaison_b), rating.id, b"%PDF-1.4", "a.pdf").status_code == 404

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
-from wtforms import (DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
+from wtforms import (DateField, DateTimeLocalField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 

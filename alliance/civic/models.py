@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String,
-                        Table, Text, UniqueConstraint, or_, select, text)
+                        Table, Text, UniqueConstraint, select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices

@@ -6,7 +6,7 @@ teams; naming another unit's record (venue, team, event, volunteer, ledger) answ
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 

@@ -18,7 +18,7 @@ from alliance.civic.models import (FESTIVALS, ORDER_STATUSES, CivicEvent, CivicE
                                    ItemLedger, ServiceOrder, ServiceRecord, Venue, Volunteer)
 from alliance.core import charts
 from alliance.core.dates import format_date_zh, format_datetime_zh
-from alliance.core.errors import FieldErrors, RuleViolation
+from alliance.core.errors import RuleViolation
 from alliance.core.exports import Sheet, download, record_export, xlsx_bytes
 from alliance.core.forms import VersionOnlyForm
 from alliance.core.pagination import clamp_paging, paginate

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader

@@ -9,7 +9,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from alliance.audit.context import acting_as
 from alliance.civic import services as s
-from alliance.civic.models import Certificate, ItemLedger, LedgerEntry, ServiceRecord
+from alliance.civic.models import Certificate, ItemLedger, LedgerEntry
 from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
 from alliance.extensions import db
 from tests.civic.conftest import at

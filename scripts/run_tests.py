@@ -3,7 +3,9 @@
 
 1. every test on SQLite, including the browser tests (Playwright driving Debian's chromium,
    installed here with apt-get when missing and possible);
-2. every test again on PostgreSQL at 127.0.0.1:5432 (TEST_POSTGRES_URL to change it).
+2. every test again on PostgreSQL at 127.0.0.1:5432 (TEST_POSTGRES_URL to change it), at the
+   same time as (1), in its own process (each test database is a throwaway one): its output goes
+   to ``.test-postgresql.log`` while it runs and is printed when it is done.
 
 When the PostgreSQL server or the browser is missing, the run says so loudly and goes on with
 the rest; with CI=true both are mandatory and their absence fails the run.
@@ -20,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PG_LOG = ROOT / ".test-postgresql.log"
 
 
 def banner(text: str) -> None:
@@ -61,14 +64,27 @@ def main() -> int:
         else:
             banner(message)
 
+    postgres = None
+    if postgres_available():
+        banner(f"2/2  Whole suite on PostgreSQL, started alongside the SQLite run (browser tests run "
+               f"there); follow it with: tail -f {PG_LOG.relative_to(ROOT)}")
+        log = PG_LOG.open("w", encoding="utf-8")
+        command = [sys.executable, "-m", "pytest", "--db=postgresql", "-m", "not e2e"]
+        print("$", " ".join(command), f"> {PG_LOG.name}", flush=True)
+        postgres = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
     banner("1/2  Whole suite on SQLite" + (" + browser tests" if have_browser else ""))
     sqlite_args = ["--db=sqlite"] + ([] if have_browser else ["-m", "not e2e"])
     if pytest(*sqlite_args, env={"ALLIANCE_E2E": "1" if have_browser else "0"}) != 0:
         failures.append("SQLite suite")
 
-    if postgres_available():
-        banner("2/2  Whole suite on PostgreSQL (browser tests ran above)")
-        if pytest("--db=postgresql", "-m", "not e2e") != 0:
+    if postgres is not None:
+        returncode = postgres.wait()
+        log.close()
+        banner("2/2  Whole suite on PostgreSQL: its output")
+        print(PG_LOG.read_text(encoding="utf-8"), flush=True)
+        if returncode != 0:
             failures.append("PostgreSQL suite")
     else:
         message = ("NO POSTGRESQL: nothing answers at 127.0.0.1:5432 (TEST_POSTGRES_URL); "

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -89,8 +89,13 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None only for tokens issued before expiry existed (they count as expired 90 days on).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class WebSession(db.Model):
@@ -106,13 +111,38 @@ class WebSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+# What a LoginAttempt checked: counted apart, so a script's bad token never slows a login.
+ATTEMPT_KINDS = ("login", "token", "password_change")
+
+
 class LoginAttempt(db.Model):
     """One password or token check; counted to slow down guessing, whatever worker answers."""
 
     __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_ip_address", "username", "ip_address"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="login", server_default="login")
     username: Mapped[str | None] = mapped_column(String(50), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(45), index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class RequestKey(db.Model):
+    """A create that must not happen twice: an API ``Idempotency-Key`` (``status_code`` None
+    while the first request runs; then its answer, replayed to a retry) or a form's one-time
+    token (``form:<token>``, spent with the save it submitted). Purged after a day."""
+
+    __tablename__ = "request_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_request_keys_user_id_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(120))
+    fingerprint: Mapped[str] = mapped_column(String(400))  # method, path and body hash
+    status_code: Mapped[int | None] = mapped_column()
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

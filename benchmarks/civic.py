@@ -89,7 +89,7 @@ def run(args, records: int) -> dict:
     with migrated_app(args.database_url) as app:
         began = time.perf_counter()
         with app.app_context():
-            alliance_id = create_alliance_and_staff()
+            alliance_id, _token = create_alliance_and_staff()
             volunteer_id = load(alliance_id, records, rng)
             if db.engine.dialect.name == "postgresql":
                 db.session.execute(text("ANALYZE"))

@@ -58,7 +58,7 @@ def run(args, invitees: int) -> dict:
     with migrated_app(args.database_url) as app:
         start = time.perf_counter()
         with app.app_context():
-            alliance_id = create_alliance_and_staff()
+            alliance_id, _token = create_alliance_and_staff()
             load_data(alliance_id, invitees, invitees * 2)
             with acting_as(Actor(user_id=None, name="benchmark", source="system")):
                 begins = utcnow() + timedelta(days=7)

@@ -47,7 +47,7 @@ def list_activities():
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
     result = paginate(activity_list_query(current_user, filters), page, per_page)
-    units = unit_choices(current_user.alliance_id) if current_user.reads_all_units else []
+    units = unit_choices(current_user) if current_user.reads_all_units else []
     return render_template("activities/list.html", page=result, filters=filters, units=units,
                            kinds=ACTIVITY_KINDS, sorts=ACTIVITY_SORTS,
                            can_create=current_user.role in EDITORS)
@@ -75,7 +75,7 @@ def create_activity():
         unit = current_user.unit
     else:
         form = NewActivityForm()
-        form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "请选择成员单位")
+        form.unit_id.choices = select_choices(unit_choices(current_user), "请选择成员单位")
         if request.method == "GET":
             form.unit_id.data = int_arg("unit_id")
         unit = None

@@ -132,7 +132,7 @@ def list_accounts():
 
 def _account_form(user: User | None = None) -> AccountForm:
     form = AccountForm(obj=user)
-    form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "（不绑定）")
+    form.unit_id.choices = select_choices(unit_choices(current_user), "（不绑定）")
     return form
 
 

@@ -116,6 +116,9 @@ def load_demo(alliance) -> list[str]:
     for volunteer in writers[:8] + pupils:
         record = s.record_hours(user, {"event_id": market.id, "volunteer_id": volunteer.id, "hours": Decimal("2.5")})
         s.verify_record(user, record, version=record.version, verifier="分中心")
+    # The two writers at the fair asked for certificates of their verified hours.
+    certificates = [s.certificate_for(user, volunteer, issuer=SUB_CENTRE, today=date(2021, 1, 25))
+                    for volunteer in writers[:2]]
 
     # 腊八 porridge: the day comes from the lunar calendar (腊八 of lunar 2020 = 2021-01-20).
     laba = festival_date("laba", 2020)
@@ -151,4 +154,4 @@ def load_demo(alliance) -> list[str]:
                 pass
     db.session.flush()
     return [f"文明实践：1个分中心、{len(stations)}个实践站、{len(spaces)}个益空间、1个邻里中心；"
-            f"“写春联 送祝福”台账 制作300、1月15日发放200；2020年示例活动98场，服务{audience_total}人次"]
+            f"“写春联 送祝福”台账 制作300、1月15日发放200；服务证明{len(certificates)}份；2020年示例活动98场，服务{audience_total}人次"]

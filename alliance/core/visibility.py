@@ -25,6 +25,10 @@ class Policy:
     def clause(self, model, user) -> ColumnElement[bool]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def public_clause(self, model) -> ColumnElement[bool]:
+        """The rows every account of the alliance sees by design (none, unless said)."""
+        return false()
+
 
 def _column(model, column: str | Callable[[Any], Any]):
     return column(model) if callable(column) else getattr(model, column)
@@ -34,6 +38,9 @@ class Everyone(Policy):
     """Every account of the alliance sees every row (e.g. a published notice)."""
 
     def clause(self, model, user) -> ColumnElement[bool]:
+        return true()
+
+    def public_clause(self, model) -> ColumnElement[bool]:
         return true()
 
 
@@ -86,6 +93,9 @@ class OwnUnitOr(OwnUnit):
     def clause(self, model, user) -> ColumnElement[bool]:
         own = super().clause(model, user)
         return or_(own, self.public(model)) if user.role not in READERS_OF_ALL else own
+
+    def public_clause(self, model) -> ColumnElement[bool]:
+        return self.public(model)
 
 
 class Custom(Policy):

@@ -87,7 +87,7 @@ def _filters() -> ListFilters:
 def _list_page(template: str, stmt, **context):
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
     return render_template(template, page=paginate(stmt, page, per_page), filters=_filters(),
-                           units=unit_choices(current_user.alliance_id), today=local_today(),
+                           units=unit_choices(current_user), today=local_today(),
                            categories=queries.categories_of(current_user.alliance_id, "need"),
                            can_create=current_user.role in EDITORS, **context)
 
@@ -117,7 +117,7 @@ def view_need(need_id: int):
 
 def _need_form(form: NeedForm):
     form.category_id.choices = _category_choices("need")
-    form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "（无，来自群众或社区）")
+    form.unit_id.choices = select_choices(unit_choices(current_user), "（无，来自群众或社区）")
     return form
 
 
@@ -191,7 +191,7 @@ def view_resource(resource_id: int):
 
 def _resource_form(form: ResourceForm):
     form.category_id.choices = _category_choices("need")
-    form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "请选择成员单位")
+    form.unit_id.choices = select_choices(unit_choices(current_user), "请选择成员单位")
     return form
 
 
@@ -244,7 +244,7 @@ def resource_action(resource_id: int, action: str):
 # --- projects ------------------------------------------------------------------------------
 
 def _project_form(form: ProjectForm):
-    units = unit_choices(current_user.alliance_id)
+    units = unit_choices(current_user)
     form.category_id.choices = _category_choices("project", "请选择项目类别")
     form.lead_unit_id.choices = select_choices(units, "（待认领）")
     form.partner_ids.choices = select_choices(units)
@@ -330,7 +330,7 @@ def transition_project(project_id: int):
 
 def _claim_form() -> ClaimForm:
     form = ClaimForm()
-    form.unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "请选择认领单位")
+    form.unit_id.choices = select_choices(unit_choices(current_user), "请选择认领单位")
     return form
 
 

@@ -118,11 +118,11 @@ def arrange_meeting(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id, options=DETAIL_OPTIONS)
     return render_template("meetings/arrange.html", meeting=meeting, can_manage=True,
                            slips=reply_slips(meeting, current_user), capacities=CAPACITIES,
-                           units=unit_choices(current_user.alliance_id), groups=services.INVITE_GROUPS)
+                           units=unit_choices(current_user), groups=services.INVITE_GROUPS)
 
 
 def _unit_select(form):
-    form.host_unit_id.choices = select_choices(unit_choices(current_user.alliance_id), "（无）")
+    form.host_unit_id.choices = select_choices(unit_choices(current_user), "（无）")
 
 
 def _person_label(person_id):

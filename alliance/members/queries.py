@@ -149,11 +149,10 @@ def unit_page(unit: MemberUnit, *, history_limit: int = 20, activity_limit: int 
     )
 
 
-def unit_choices(alliance_id: int) -> list[tuple[int, str]]:
-    """(id, name) of live units, for select boxes."""
-    rows = db.session.execute(
-        select(MemberUnit.id, MemberUnit.name)
-        .where(MemberUnit.alliance_id == alliance_id, MemberUnit.deleted_at.is_(None))
+def unit_choices(user) -> list[tuple[int, str]]:
+    """(id, name) of the live units ``user`` may see (a liaison: their own), for select boxes."""
+    rows = db.session.execute(scoped(
+        select(MemberUnit.id, MemberUnit.name), MemberUnit, user)
         .order_by(MemberUnit.sort_order.is_(None), MemberUnit.sort_order, MemberUnit.name_sort_key)
     ).all()
     return [(row.id, row.name) for row in rows]

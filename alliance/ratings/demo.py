@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from alliance.extensions import db
 from alliance.members import services as members
-from alliance.members.models import MemberUnit
+from alliance.members.models import MemberUnit, Person, UnitRole
 from alliance.ratings import scoring, services
 from alliance.ratings.models import PartyOrganization, Rating
 
@@ -78,7 +78,7 @@ def _answers(points: dict[str, int], note: bool) -> list[dict]:
 
 
 def _run_to(rating: Rating, points: dict, stage: str, *, notice_on: date, confirm_on: date,
-            case_text: str | None = None) -> None:
+            case_text: str | None = None, objection: bool = False) -> None:
     services.save_self_assessment(rating, _answers(points, True), version=rating.version,
                                   case_text=case_text)
     if stage == "self_assessing":
@@ -91,6 +91,9 @@ def _run_to(rating: Rating, points: dict, stage: str, *, notice_on: date, confir
         return
     services.publish_notice(rating, version=rating.version, starts_on=notice_on)
     if stage == "in_notice":
+        if objection:  # 公示期内群众提出意见，待答复
+            services.add_objection(rating, {"raised_by": "党员群众（示例）",
+                                            "content": "建议补充党员志愿服务的佐证材料。"})
         return
     services.confirm(rating, version=rating.version, today=confirm_on)
 
@@ -136,6 +139,15 @@ def load_demo_ratings(alliance) -> list[str]:
         unit_orgs.append(_org(alliance, f"{unit.name}{'党委' if kind == 'committee' else '党支部'}",
                               kind, unit, members_count=rng.randint(15, 400),
                               profile=f"{unit.name}的基层党组织，区域化党建联盟成员。"))
+    # The member units' organizations are led by the units' own party secretaries (书记).
+    secretaries = db.session.execute(select(UnitRole.unit_id, UnitRole.person_id, UnitRole.started_on).where(
+        UnitRole.alliance_id == alliance.id, UnitRole.role == "secretary", UnitRole.ended_on.is_(None),
+        UnitRole.deleted_at.is_(None)).order_by(UnitRole.id)).all()
+    by_unit = {unit_id: (person_id, started_on) for unit_id, person_id, started_on in reversed(secretaries)}
+    for org in unit_orgs:
+        if org.unit_id in by_unit:
+            person_id, started_on = by_unit[org.unit_id]
+            services.set_secretary(org, db.session.get(Person, person_id), started_on)
     # --- 2020: 102 confirmed ratings reproducing the seed's distribution ---
     rubric_2020 = services.create_rubric({"year": 2020, "name": "星级党组织评定细则", "notice_days": 5},
                                          alliance_id=alliance.id)
@@ -162,11 +174,14 @@ def load_demo_ratings(alliance) -> list[str]:
     in_2021 = unit_orgs + rated_2020[:len(stages)]
     seen = set()
     count_2021 = 0
+    objected = False
     for org, stage in zip([o for o in in_2021 if not (o.id in seen or seen.add(o.id))], stages):
         rating = services.start_rating(org, 2021, is_sample=True)
         points = _points_for(rubric_2021.definition, rng.randint(68, 97), rng)
         notice_on = date(2021, 12, 1) if stage == "confirmed" else min(today, date(2021, 12, 20))
-        _run_to(rating, points, stage, notice_on=notice_on, confirm_on=date(2021, 12, 10))
+        _run_to(rating, points, stage, notice_on=notice_on, confirm_on=date(2021, 12, 10),
+                objection=stage == "in_notice" and not objected)
+        objected = objected or stage == "in_notice"
         count_2021 += 1
     db.session.flush()
     organizations = len(general) + len(residential) + len(unit_orgs)

@@ -412,7 +412,6 @@ def matrix_world(world):
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
-        "unit_name": world.unit_a.name, "mobile": person.mobile,
         "token_id": 999999,  # hardening: a token nobody owns
     }
 

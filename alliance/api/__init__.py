@@ -167,7 +167,7 @@ def _idempotency_start():
     from sqlalchemy import insert, select
     from sqlalchemy.exc import IntegrityError
 
-    from alliance.auth.models import RequestKey
+    from alliance.core.request_keys import RequestKey
     from alliance.extensions import db
     from alliance.web.errors import error_json
 
@@ -210,7 +210,7 @@ def _idempotency_finish(response):
         return response
     from sqlalchemy import delete, update
 
-    from alliance.auth.models import RequestKey
+    from alliance.core.request_keys import RequestKey
     from alliance.extensions import db
 
     with db.engine.begin() as conn:

@@ -6,13 +6,14 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from alliance.core.visibility import ReadersOfAll
 from alliance.auth.roles import ACCOUNT_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
 from alliance.core.models import AllianceRecord
+from alliance.core.request_keys import RequestKey  # noqa: F401  (its table is created with the accounts')
 from alliance.core.types import UTCDateTime, utcnow
 from alliance.extensions import db
 from alliance.members.models import Alliance, MemberUnit
@@ -129,20 +130,3 @@ class LoginAttempt(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45), index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-
-class RequestKey(db.Model):
-    """A create that must not happen twice: an API ``Idempotency-Key`` (``status_code`` None
-    while the first request runs; then its answer, replayed to a retry) or a form's one-time
-    token (``form:<token>``, spent with the save it submitted). Purged after a day."""
-
-    __tablename__ = "request_keys"
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_request_keys_user_id_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(120))
-    fingerprint: Mapped[str] = mapped_column(String(400))  # method, path and body hash
-    status_code: Mapped[int | None] = mapped_column()
-    body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -18,7 +18,7 @@ from alliance.audit.recorder import record_event
 from alliance.auth.models import ApiToken, LoginAttempt, User, hash_token
 from alliance.auth.roles import ACCOUNT_ROLES, ADMIN, LIAISON
 from alliance.auth.sessions import end_sessions_of_user
-from alliance.core.errors import FieldErrors, RuleViolation, StaleRecord
+from alliance.core.errors import FieldErrors, StaleRecord
 from alliance.core.types import utcnow
 from alliance.core.validators import clean_text, validate_password
 from alliance.extensions import db

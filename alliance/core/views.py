@@ -25,7 +25,7 @@ def _use_form_token(form) -> None:
         return
     from flask_login import current_user
 
-    from alliance.auth.models import RequestKey
+    from alliance.core.request_keys import RequestKey
 
     if not isinstance(token, str) or len(token) > 64 or not current_user.is_authenticated:
         raise FieldErrors({"_form": [ALREADY_SUBMITTED]})

@@ -5,8 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from alliance.auth.roles import MANAGERS
-from alliance.core.errors import FieldErrors
-from alliance.core.forms import VersionOnlyForm, blank_to_none, select_choices
+from alliance.core.forms import VersionOnlyForm, blank_to_none
 from alliance.core.views import button_action, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import (can_edit_unit_records, deny, get_visible_or_404,

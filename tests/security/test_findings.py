@@ -16,7 +16,7 @@ from alliance.auth.models import ApiToken, User, WebSession
 from alliance.core.types import utcnow
 from alliance.members import services as members
 from alliance.members.models import MemberUnit, Person, UnitRole
-from tests.factories import PASSWORD, SETUP, make_person, make_user
+from tests.factories import PASSWORD, SETUP, make_person
 from tests.helpers import login
 
 

@@ -71,12 +71,22 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30")))
+    # However active, a session ends this long after login (hardening, issue #3).
+    SESSION_MAX_AGE = timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", "12")))
+    # API tokens expire this many days after they are issued.
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
     REMEMBER_COOKIE_HTTPONLY = True
 
-    # Login throttling, counted in the database so it holds across workers.
+    # Login throttling, counted in the database so it holds across workers: after the free
+    # failures each further one doubles the wait (2 s, 4 s, ... up to LOGIN_MAX_DELAY); see
+    # alliance/auth/services.py check_throttle.
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FREE_FAILURES_PER_PAIR = 3  # one account from one address
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 10  # from unknown places only
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 30  # all accounts, from unknown places only
+    TOKEN_FREE_FAILURES_PER_ADDRESS = 10  # bad API tokens, counted apart from logins
+    LOGIN_MAX_DELAY = timedelta(minutes=15)
+    KNOWN_ADDRESS_PERIOD = timedelta(days=30)
     PASSWORD_HASH_METHOD = "scrypt"
 
     WTF_CSRF_ENABLED = True

@@ -346,6 +346,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/claims/{claim_id}/decision"): Case("401 403 403 403 409 409", {"accept": True, "version": 0}),
     ("POST", "/api/v1/claims/{claim_id}/withdraw?version=0"): Case("401 409 404 403 409 409"),
     ("GET", "/api/v1/reports/three-lists.xlsx"): Case("401 200 200 200 200 200"),
+    # hardening: one's own API tokens (ids no one owns answer 404; the revoke-all rows come
+    # last, as they end the tokens the API rows above use)
+    ("GET", "/account/tokens"): Case("302 200 200 200 200 200"),
+    ("POST", "/account/tokens/{token_id}/revoke"): Case("302 404 404 404 404 404", {}),
+    ("GET", "/api/v1/tokens"): Case("401 200 200 200 200 200"),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Case("401 404 404 404 404 404"),
+    ("DELETE", "/api/v1/tokens"): Case("401 200 200 200 200 200"),
+    ("POST", "/account/tokens/revoke-all"): Case("302 302 302 302 302 302", {}),
 }
 
 
@@ -404,6 +412,7 @@ def matrix_world(world):
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
+        "token_id": 999999,  # hardening: a token nobody owns
     }
 
 

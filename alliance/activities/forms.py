@@ -11,6 +11,7 @@ from alliance.activities.models import ACTIVITY_KINDS
 from alliance.activities.services import MAX_PARTICIPANTS
 from alliance.core.uploads import IMAGES
 from alliance.core.forms import VersionedForm, select_choices
+from alliance.core.checks import coerce_id
 
 
 
@@ -50,5 +51,5 @@ class NewActivityForm(ActivityForm):
     """Staff log activities for any unit, so they choose one; a liaison's form has no such
     field and their unit is forced by the service."""
 
-    unit_id = SelectField("成员单位", coerce=lambda v: int(v) if v else None, validate_choice=False)
+    unit_id = SelectField("成员单位", coerce=coerce_id, validate_choice=False)
 

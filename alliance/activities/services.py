@@ -82,8 +82,8 @@ def unit_for_new_activity(user, unit_id: int | None) -> MemberUnit:
     ``unit_id`` is ignored); for staff the live unit of their alliance they chose."""
     if user.role == LIAISON:
         unit = db.session.get(MemberUnit, user.unit_id)
-        if unit is None or unit.deleted_at is not None:
-            raise FieldErrors({"unit_id": ["本单位已被删除，无法记录活动"]})
+        if unit is None or unit.deleted_at is not None or unit.status == "left":
+            raise FieldErrors({"unit_id": ["本单位已被删除或已退出联盟，无法记录活动"]})
         return unit
     if user.role not in MANAGERS:
         raise RuleViolation("只有工作人员和联络员可以记录共建活动")

@@ -12,7 +12,7 @@ from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activit
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core import uploads
 from alliance.core.forms import VersionOnlyForm, select_choices
-from alliance.core.views import button_action, date_arg, save_or_show
+from alliance.core.views import button_action, date_arg, int_arg, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import (can_edit_unit_records, can_manage, deny, get_visible_or_404,
                                        roles_required)
@@ -38,7 +38,7 @@ def list_activities():
     sort = request.args.get("sort", "recent")
     kind = request.args.get("kind") or None
     filters = ActivityFilters(
-        unit_id=request.args.get("unit_id", type=int) if current_user.reads_all_units else None,
+        unit_id=int_arg("unit_id") if current_user.reads_all_units else None,
         kind=kind if kind in ACTIVITY_KINDS else None,
         date_from=date_arg("date_from"), date_to=date_arg("date_to"),
         q=(request.args.get("q") or "").strip()[:100] or None,
@@ -77,7 +77,7 @@ def create_activity():
         form = NewActivityForm()
         form.unit_id.choices = select_choices(unit_choices(current_user), "请选择成员单位")
         if request.method == "GET":
-            form.unit_id.data = request.args.get("unit_id", type=int)
+            form.unit_id.data = int_arg("unit_id")
         unit = None
     if request.method == "GET":
         form.occurred_on.data = services.local_today()

@@ -146,6 +146,87 @@ def init_app(app: Flask) -> None:
                 and current_user.is_authenticated and not g.get("token_auth")):
             csrf.protect()
 
+    app.before_request(_idempotency_start)
+    app.after_request(_idempotency_finish)
+
+
+# --- Idempotency-Key: a retried create is answered, not repeated --------------------------
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY = 100
+
+
+def _idempotency_start():
+    """A POST under /api/ with an ``Idempotency-Key`` header (any area's create) runs once per
+    key and account: a retry with the same key and body gets the first answer again
+    (``Idempotent-Replayed: true``); one while the first still runs gets 409; the same key with
+    another body, 422. Only successful answers are kept (a refused create may be retried)."""
+    import hashlib
+    import json as _json
+
+    from sqlalchemy import insert, select
+    from sqlalchemy.exc import IntegrityError
+
+    from alliance.core.request_keys import RequestKey
+    from alliance.extensions import db
+    from alliance.web.errors import error_json
+
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if (key is None or request.method != "POST" or not request.path.startswith("/api/")
+            or not current_user.is_authenticated):
+        return None
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isascii() or not key.isprintable():
+        return error_json(400, f"{IDEMPOTENCY_HEADER} 应为1至{MAX_IDEMPOTENCY_KEY}个可打印的 ASCII 字符")
+    digest = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+    fingerprint = f"{request.method} {request.path[:300]} {digest}"
+    try:
+        with db.engine.begin() as conn:
+            row_id = conn.execute(insert(RequestKey).values(
+                user_id=current_user.id, key=f"api:{key}", fingerprint=fingerprint,
+                created_at=_now()).returning(RequestKey.id)).scalar_one()
+    except IntegrityError:
+        with db.engine.connect() as conn:
+            row = conn.execute(select(RequestKey.fingerprint, RequestKey.status_code, RequestKey.body)
+                               .where(RequestKey.user_id == current_user.id,
+                                      RequestKey.key == f"api:{key}")).first()
+        if row is None or row.fingerprint != fingerprint:
+            return error_json(422, f"该 {IDEMPOTENCY_HEADER} 已用于另一请求，请换一个", code="invalid",
+                              fields={IDEMPOTENCY_HEADER: ["已用于内容不同的请求"]})
+        if row.status_code is None:
+            return error_json(409, "相同 Idempotency-Key 的请求正在处理，请稍后重试", code="in_progress")
+        from flask import Response
+
+        replay = Response(row.body, status=row.status_code, mimetype="application/json")
+        replay.headers["Idempotent-Replayed"] = "true"
+        _json.loads(row.body or "null")  # stored by us: JSON
+        return replay
+    g.idempotency_row = row_id
+    return None
+
+
+def _idempotency_finish(response):
+    row_id = g.pop("idempotency_row", None)
+    if row_id is None:
+        return response
+    from sqlalchemy import delete, update
+
+    from alliance.core.request_keys import RequestKey
+    from alliance.extensions import db
+
+    with db.engine.begin() as conn:
+        if 200 <= response.status_code < 300:
+            conn.execute(update(RequestKey).where(RequestKey.id == row_id).values(
+                status_code=response.status_code, body=response.get_data(as_text=True)))
+        else:
+            conn.execute(delete(RequestKey).where(RequestKey.id == row_id))
+    return response
+
+
+def _now():
+    from alliance.core.types import utcnow
+
+    return utcnow()
+
 
 def exempt_from_form_csrf(blp) -> None:
     """API blueprints are checked by ``protect_session_writes`` instead of CSRFProtect."""

@@ -6,9 +6,9 @@ import re
 import marshmallow as ma
 from marshmallow import validate
 
-# What an INTEGER column holds; a bigger number can only be a mistake (and SQLite cannot bind
-# one above 2**63: a 500 instead of a 422).
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+# What an INTEGER column holds (core.checks, shared with the pages' argument parsing); a bigger
+# number can only be a mistake (and SQLite cannot bind one above 2**63: a 500 instead of a 422).
+from alliance.core.checks import DATE_RANGE_MESSAGE, INT_MAX, INT_MIN, date_in_range  # noqa: E402
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 # Messages every field may raise, in Chinese. Marshmallow merges ``default_error_messages``
@@ -24,8 +24,14 @@ class _Zh:
 
 
 class Str(_Zh, ma.fields.String):
+    """Text; the document says no NUL (refused before any view, see ``web.errors``)."""
+
     default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
                               "control": "含有不允许的字符"}
+
+    def __init__(self, *args, metadata=None, **kwargs):
+        metadata = {"pattern": "^[^\\u0000]*$", **(metadata or {})}
+        super().__init__(*args, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -81,12 +87,16 @@ class Date(_Zh, ma.fields.Date):
     """``YYYY-MM-DD`` exactly (Python would also take ``20200101``, which OpenAPI's ``date``
     format does not allow)."""
 
-    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化"}
+    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化",
+                              "range": DATE_RANGE_MESSAGE}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not ISO_DATE.match(value):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if not date_in_range(result):  # the shared sane range of core.checks
+            raise self.make_error("range")
+        return result
 
 
 class DateTime(_Zh, ma.fields.DateTime):

@@ -22,6 +22,7 @@ AUDIT_ACTIONS = Choices(
     ("logout", "退出登录"),
     ("access_denied", "拒绝访问"),
     ("token_created", "创建接口令牌"),
+    ("token_revoked", "撤销接口令牌"),
     ("export", "导出"),
 )
 AUDIT_SOURCES = Choices(

@@ -9,10 +9,12 @@ from alliance.core.areas import Area, NavItem
 
 
 def _init_app(app: Flask) -> None:
-    from alliance.auth import bp, cli, loaders, views  # noqa: F401
+    from alliance.api import api
+    from alliance.auth import api as auth_api, bp, cli, loaders, views  # noqa: F401
 
     loaders.init_app(app)
     app.register_blueprint(bp)
+    api.register_blueprint(auth_api.blp)
     app.cli.add_command(cli.users)
 
 

@@ -1,4 +1,4 @@
-"""``flask users create`` and ``flask users token`` (API.md)."""
+"""``flask users create``, ``token``, ``tokens`` and ``revoke-token`` (API.md)."""
 from __future__ import annotations
 
 import sys
@@ -67,3 +67,57 @@ def token_command(username, name):
         db.session.commit()
     click.echo("接口令牌只显示这一次，请妥善保存：")
     click.echo(raw)
+
+
+def _user_or_exit(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == normalize_username(username),
+                                                User.deleted_at.is_(None)))
+    if user is None:
+        click.echo(f"没有账号 {username}", err=True)
+        raise click.exceptions.Exit(1)
+    return user
+
+
+@users.command("tokens")
+@click.argument("username")
+def tokens_command(username):
+    """List USERNAME's API tokens: id, prefix, created, last used, expiry, state."""
+    from alliance.auth.services import tokens_of
+    from alliance.core.types import utcnow
+
+    user = _user_or_exit(username)
+    now = utcnow()
+    click.echo("编号\t开头\t创建时间\t最近使用\t到期时间\t状态\t用途")
+    for token in tokens_of(user):
+        state = "已撤销" if token.revoked_at else ("有效" if token.is_usable(now) else "已过期")
+        click.echo("\t".join(str(v) for v in (
+            token.id, token.prefix, f"{token.created_at:%Y-%m-%d %H:%M}",
+            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "从未使用",
+            f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "—", state, token.name)))
+
+
+@users.command("revoke-token")
+@click.argument("username")
+@click.argument("token_id", required=False, type=int)
+@click.option("--all", "revoke_all", is_flag=True, help="撤销该账号的全部令牌")
+def revoke_token_command(username, token_id, revoke_all):
+    """Revoke USERNAME's token TOKEN_ID (see `flask users tokens`), or all with --all."""
+    from alliance.auth.services import revoke_all_tokens, revoke_token
+
+    user = _user_or_exit(username)
+    if not revoke_all and token_id is None:
+        click.echo("请给出令牌编号，或使用 --all", err=True)
+        raise click.exceptions.Exit(2)
+    with acting_as(CLI_ACTOR):
+        if revoke_all:
+            count = revoke_all_tokens(user, reason="命令行撤销")
+            db.session.commit()
+            click.echo(f"已撤销 {user.username} 的全部令牌（{count}个）")
+            return
+        try:
+            token = revoke_token(user, token_id)
+        except LookupError:
+            click.echo(f"{user.username} 没有编号为 {token_id} 的令牌", err=True)
+            raise click.exceptions.Exit(1)
+        db.session.commit()
+    click.echo(f"已撤销令牌 {token.prefix}…")

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from alliance.auth.roles import ACCOUNT_ROLES
 from alliance.core.forms import BaseForm, VersionedForm, select_choices
+from alliance.core.checks import coerce_id
 
 
 class LoginForm(BaseForm):
@@ -18,7 +19,7 @@ class AccountForm(VersionedForm):
                            description="小写字母、数字和 _ . -，登录时使用")
     display_name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=50)])
     role = SelectField("角色", choices=select_choices(ACCOUNT_ROLES.items()))
-    unit_id = SelectField("所属成员单位（联络员必填）", coerce=lambda v: int(v) if v else None,
+    unit_id = SelectField("所属成员单位（联络员必填）", coerce=coerce_id,
                           validate_choice=False)
     password = PasswordField("密码", validators=[Optional(), Length(max=128)],
                              description="至少8个字符，不能使用常见密码；修改账号时留空表示不改")

@@ -64,10 +64,10 @@ def _api_unauthorized(error_json):
     if g.pop("bad_token", False):
         address = request.remote_addr
         try:
-            check_throttle(None, address)
+            check_throttle(None, address, kind="token")  # counted apart from logins
         except Throttled as exc:
             return error_json(429, exc.message, headers={"Retry-After": str(exc.retry_after)})
-        db.session.add(LoginAttempt(username=None, ip_address=address, succeeded=False))
+        db.session.add(LoginAttempt(kind="token", username=None, ip_address=address, succeeded=False))
         db.session.commit()
         return error_json(401, "接口令牌无效或已停用")
     return error_json(401, "请先登录或提供有效的接口令牌")

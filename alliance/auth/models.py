@@ -6,13 +6,14 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from alliance.core.visibility import ReadersOfAll
 from alliance.auth.roles import ACCOUNT_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
 from alliance.core.models import AllianceRecord
+from alliance.core.request_keys import RequestKey  # noqa: F401  (its table is created with the accounts')
 from alliance.core.types import UTCDateTime, utcnow
 from alliance.extensions import db
 from alliance.members.models import Alliance, MemberUnit
@@ -89,8 +90,13 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None only for tokens issued before expiry existed (they count as expired 90 days on).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class WebSession(db.Model):
@@ -106,12 +112,20 @@ class WebSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+# What a LoginAttempt checked: counted apart, so a script's bad token never slows a login.
+ATTEMPT_KINDS = ("login", "token", "password_change")
+
+
 class LoginAttempt(db.Model):
     """One password or token check; counted to slow down guessing, whatever worker answers."""
 
     __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_ip_address", "username", "ip_address"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="login", server_default="login")
     username: Mapped[str | None] = mapped_column(String(50), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(45), index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)

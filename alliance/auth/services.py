@@ -7,15 +7,16 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from alliance.audit.context import Actor
 from alliance.audit.recorder import record_event
 from alliance.auth.models import ApiToken, LoginAttempt, User, hash_token
-from alliance.auth.roles import ACCOUNT_ROLES, LIAISON
+from alliance.auth.roles import ACCOUNT_ROLES, ADMIN, LIAISON
 from alliance.auth.sessions import end_sessions_of_user
 from alliance.core.errors import FieldErrors, StaleRecord
 from alliance.core.types import utcnow
@@ -28,12 +29,13 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
 class Throttled(Exception):
-    """Too many failed attempts: the caller shows ``message`` (429 in the API)."""
+    """Too many failed attempts lately: the caller shows ``message`` (429 in the API)."""
 
     def __init__(self, retry_after_seconds: int):
-        minutes = max(1, -(-retry_after_seconds // 60))
-        self.retry_after = retry_after_seconds
-        self.message = f"登录失败次数过多，请{minutes}分钟后再试"
+        self.retry_after = max(1, int(retry_after_seconds))
+        wait = (f"{self.retry_after}秒" if self.retry_after < 60
+                else f"{-(-self.retry_after // 60)}分钟")
+        self.message = f"登录失败次数过多，请{wait}后再试"
         super().__init__(self.message)
 
 
@@ -47,51 +49,95 @@ def normalize_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def _failures_since(condition, since) -> tuple[int, object]:
+# --- throttling ---------------------------------------------------------------------------
+# As trusted systems do it (OWASP, NIST 800-63B 5.2.2): failures are counted per (account,
+# address) pair and answered with a growing delay, not a lock anyone could trigger. Strangers'
+# failures against an account (all addresses) or from an address (all accounts) slow down only
+# attempts from unknown places: the owner's known device (a signed cookie set at login) or an
+# address they signed in from before is not held up by them. Bad API tokens and the
+# change-password form are counted apart (``kind``), so a broken script never slows a login.
+
+def _delay(failures: int, free: int, config) -> int:
+    """Seconds to wait after ``failures`` failures of which ``free`` cost nothing: 2, 4, 8, ...
+    up to LOGIN_MAX_DELAY."""
+    if failures < free:
+        return 0
+    return min(int(config["LOGIN_MAX_DELAY"].total_seconds()), 2 ** (failures - free + 1))
+
+
+def _failures(kind: str, since, *conditions) -> tuple[int, object]:
     row = db.session.execute(
-        select(func.count(), func.min(LoginAttempt.attempted_at))
-        .where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > since)
-    ).one()
+        select(func.count(), func.max(LoginAttempt.attempted_at))
+        .where(LoginAttempt.kind == kind, LoginAttempt.succeeded.is_(False),
+               LoginAttempt.attempted_at > since, *conditions)).one()
     return row[0], row[1]
 
 
-def check_throttle(username: str | None, ip_address: str | None) -> None:
-    """Raise Throttled when this account or this address failed too often lately. Counted in
-    the database, so every gunicorn worker and app server sees the same numbers."""
+def _last_success(*conditions):
+    return db.session.scalar(select(func.max(LoginAttempt.attempted_at))
+                             .where(LoginAttempt.succeeded.is_(True), *conditions))
+
+
+def is_known_address(username: str, ip_address: str | None) -> bool:
+    """Did this account sign in from this address within the last KNOWN_ADDRESS_DAYS?"""
+    if not ip_address:
+        return False
+    since = utcnow() - current_app.config["KNOWN_ADDRESS_PERIOD"]
+    last = _last_success(LoginAttempt.kind == "login", LoginAttempt.username == username,
+                         LoginAttempt.ip_address == ip_address)
+    return last is not None and last > since
+
+
+def check_throttle(username: str | None, ip_address: str | None, *, kind: str = "login",
+                   known_device: bool = False) -> None:
+    """Raise Throttled while the caller must still wait. Counted in the database, so every
+    gunicorn worker sees the same numbers."""
     config = current_app.config
-    window = config["LOGIN_THROTTLE_WINDOW"]
     now = utcnow()
-    since = now - window
+    since = now - config["LOGIN_THROTTLE_WINDOW"]
     checks = []
-    if username:
-        last_success = db.session.scalar(
-            select(func.max(LoginAttempt.attempted_at))
-            .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)))
-        account_since = max(since, last_success) if last_success else since
-        checks.append((LoginAttempt.username == username, account_since,
-                       config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]))
-    if ip_address:
-        checks.append((LoginAttempt.ip_address == ip_address, since,
-                       config["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
-    for condition, start, limit in checks:
-        count, oldest = _failures_since(condition, start)
-        if count >= limit:
-            raise Throttled(int((oldest + window - now).total_seconds()) + 1)
+    if kind == "token":
+        checks.append((config["TOKEN_FREE_FAILURES_PER_ADDRESS"],
+                       _failures("token", since, LoginAttempt.ip_address == ip_address)))
+    elif username:
+        pair = (LoginAttempt.username == username, LoginAttempt.ip_address == ip_address)
+        pair_success = _last_success(LoginAttempt.kind == kind, *pair)
+        checks.append((config["LOGIN_FREE_FAILURES_PER_PAIR"],
+                       _failures(kind, max(since, pair_success) if pair_success else since, *pair)))
+        if kind == "login" and not known_device and not is_known_address(username, ip_address):
+            account_success = _last_success(LoginAttempt.kind == kind, LoginAttempt.username == username)
+            checks.append((config["LOGIN_FREE_FAILURES_PER_ACCOUNT"], _failures(
+                kind, max(since, account_success) if account_success else since,
+                LoginAttempt.username == username)))
+            checks.append((config["LOGIN_FREE_FAILURES_PER_ADDRESS"],
+                           _failures(kind, since, LoginAttempt.ip_address == ip_address)))
+    for free, (count, latest) in checks:
+        wait = _delay(count, free, config)
+        if wait and latest is not None:
+            remaining = (latest + timedelta(seconds=wait) - now).total_seconds()
+            if remaining > 0:
+                raise Throttled(int(remaining) + 1)
 
 
-def authenticate(username: str, password: str, ip_address: str | None) -> LoginResult:
+def record_attempt(kind: str, username: str | None, ip_address: str | None, ok: bool) -> None:
+    db.session.add(LoginAttempt(kind=kind, username=username, ip_address=ip_address, succeeded=ok))
+
+
+def authenticate(username: str, password: str, ip_address: str | None, *,
+                 known_device: bool = False) -> LoginResult:
     """Check a username and password. Records the attempt and an audit event either way.
 
-    Raises Throttled before looking at the password when the account or address is blocked."""
+    Raises Throttled before looking at the password while the caller must wait.
+    ``known_device``: the browser carries this account's device cookie."""
     username = normalize_username(username)
-    check_throttle(username, ip_address)
+    check_throttle(username, ip_address, known_device=known_device)
     user = db.session.scalar(select(User).where(User.username == username))
-    ok = (user is not None and user.deleted_at is None and user.is_active
-          and user.check_password(password))
-    if user is None:
-        # Spend the same time as a real check so timing does not reveal which names exist.
-        check_password_hash(_dummy_password_hash(), password)
-    db.session.add(LoginAttempt(username=username, ip_address=ip_address, succeeded=ok))
+    # Always one full hash check, whether the account exists, is disabled or deleted, so the
+    # answer's timing tells nothing about the account.
+    password_ok = (user.check_password(password) if user is not None
+                   else check_password_hash(_dummy_password_hash(), password) and False)
+    ok = user is not None and user.deleted_at is None and user.is_active and password_ok
+    record_attempt("login", username, ip_address, ok)
     actor = Actor(user_id=user.id if user else None, name=username[:100] or "?", source="ui",
                   ip_address=ip_address, alliance_id=user.alliance_id if user else None)
     if ok:
@@ -103,9 +149,37 @@ def authenticate(username: str, password: str, ip_address: str | None) -> LoginR
     return LoginResult(None, "用户名或密码不正确")
 
 
-@functools.cache
 def _dummy_password_hash() -> str:
-    return generate_password_hash(secrets.token_hex(8))
+    return _dummy_hash_for(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+@functools.cache
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(8), method=method)
+
+
+def _refuse_reused_password(user: User, new: str, field: str) -> None:
+    """A new password is neither the current one nor the published demo password."""
+    from alliance.demo.data import DEFAULT_DEMO_PASSWORD
+
+    demo = {DEFAULT_DEMO_PASSWORD, current_app.config.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD}
+    if new in demo:
+        raise FieldErrors({field: ["不能使用演示数据的公开密码"]})
+    if user.password_hash and user.check_password(new):
+        raise FieldErrors({field: ["新密码不能与当前密码相同"]})
+
+
+def _refuse_last_admin_leaving(user: User, cleaned: dict) -> None:
+    """An alliance keeps at least one active admin: the last cannot demote or disable
+    themselves (nobody could then manage accounts)."""
+    if user.role != ADMIN or (cleaned.get("role", ADMIN) == ADMIN and cleaned.get("is_active", True)):
+        return
+    others = db.session.scalar(select(func.count()).select_from(User).where(
+        User.alliance_id == user.alliance_id, User.role == ADMIN, User.is_active.is_(True),
+        User.deleted_at.is_(None), User.id != user.id))
+    if not others:
+        raise FieldErrors({"role": ["这是本联盟最后一个启用的管理员账号，不能降级或停用；"
+                                    "请先为另一人开设管理员账号"]})
 
 
 def validate_account(data: dict, *, alliance_id: int, user: User | None = None) -> dict:
@@ -169,46 +243,107 @@ def update_user(user: User, data: dict, *, version: int | None) -> User:
     if version is not None and version != user.version:
         raise StaleRecord()
     cleaned = validate_account(data, alliance_id=user.alliance_id, user=user)
+    _refuse_last_admin_leaving(user, cleaned)
     password = cleaned.pop("password", None)
+    if password:
+        _refuse_reused_password(user, password, "password")
     for key, value in cleaned.items():
         setattr(user, key, value)
     if password:
         user.set_password(password)
     if password or not user.is_active:
         end_sessions_of_user(user.id)
+        revoke_all_tokens(user, reason="账号停用" if not user.is_active else "密码修改")
     db.session.flush()
     return user
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
+def change_own_password(user: User, current: str, new: str, ip_address: str | None = None) -> None:
+    """Check the current password (throttled like a login, counted apart) and set the new
+    one; every API token of the account is revoked (the caller ends the other sessions)."""
+    check_throttle(user.username, ip_address, kind="password_change")
     if not user.check_password(current):
+        record_attempt("password_change", user.username, ip_address, False)  # the caller commits it
         raise FieldErrors({"current_password": ["当前密码不正确"]})
     try:
         validate_password(new, username=user.username)
     except ValueError as exc:
         raise FieldErrors({"new_password": [str(exc)]})
+    _refuse_reused_password(user, new, "new_password")
     user.set_password(new)
+    revoke_all_tokens(user, reason="密码修改")
     db.session.flush()
 
 
-def issue_token(user: User, name: str = "命令行创建") -> str:
-    """Create an API token for ``user`` and return its value; only a hash is stored."""
+def token_lifetime() -> timedelta:
+    return timedelta(days=int(current_app.config["API_TOKEN_DAYS"]))
+
+
+def issue_token(user: User, name: str = "命令行创建", *, days: int | None = None) -> str:
+    """Create an API token for ``user`` and return its value; only a hash is stored. It expires
+    after ``days`` (default API_TOKEN_DAYS, 90)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    lifetime = timedelta(days=days) if days else token_lifetime()
     db.session.add(ApiToken(user_id=user.id, name=name[:100], token_hash=hash_token(raw),
-                            prefix=raw[:12]))
+                            prefix=raw[:12], created_at=now, expires_at=now + lifetime))
     record_event("token_created", record=user, summary=f"为 {user.username} 创建接口令牌 {raw[:12]}…")
     return raw
 
 
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked and expired ones included (as history)."""
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s own tokens (another's, or no such token: RuleViolation-free 404
+    by the caller: this raises LookupError)."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id,
+                                                     ApiToken.user_id == user.id))
+    if token is None:
+        raise LookupError(token_id)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_event("token_revoked", record=user, summary=f"撤销 {user.username} 的接口令牌 {token.prefix}…")
+    db.session.flush()
+    return token
+
+
+def revoke_all_tokens(user: User, *, reason: str = "本人撤销") -> int:
+    """Revoke every live token of ``user`` (password change, deactivation, or on request)."""
+    result = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))
+                                .values(revoked_at=utcnow()))
+    count = result.rowcount or 0
+    if count:
+        record_event("token_revoked", record=user,
+                     summary=f"撤销 {user.username} 的全部接口令牌（{count}个，{reason}）")
+    return count
+
+
+# Writing last_used_at on every call is wasted work: once a minute is precise enough.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
 def user_for_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None; notes when the token was last used."""
+    """The active user a live (not revoked, not expired) bearer token belongs to, or None.
+    Notes when the token was last used, at most once a minute, on its own connection (a GET
+    commits nothing)."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None)))
-    if token is None:
+    now = utcnow()
+    if token is None or not token.is_usable(now):
+        return None
+    if token.expires_at is None and token.created_at + token_lifetime() < now:
         return None
     user = db.session.get(User, token.user_id)
     if user is None or not user.is_active or user.deleted_at is not None:
         return None
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        with db.engine.begin() as conn:
+            conn.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
     return user

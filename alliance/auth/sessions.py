@@ -2,7 +2,12 @@
 
 The cookie carries only a random id. Every app server reads the same rows, logging out deletes
 the row (a copied cookie is then worthless), login issues a new id, and a session unused for
-``SESSION_IDLE_TIMEOUT`` is over.
+``SESSION_IDLE_TIMEOUT`` or older than ``SESSION_MAX_AGE`` is over.
+
+Rows are created at login only: an anonymous visitor's session (the login form's CSRF token, a
+flashed message) travels in a signed cookie (``a.`` + itsdangerous payload), so a crawler or
+an attacker's requests cost no rows. A signed-in session's row is touched at most once a
+minute (``TOUCH_INTERVAL``), not written on every request.
 """
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from datetime import timedelta
 
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, select, update
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, insert, or_, select, update
 from werkzeug.datastructures import CallbackDict
 
 from alliance.auth.models import WebSession, hash_token
@@ -52,21 +58,50 @@ def end_sessions_of_user(user_id: int) -> None:
     db.session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
+ANONYMOUS_PREFIX = "a."
+
+
+def purge_expired(conn, app) -> None:
+    """Delete sessions past their idle timeout or absolute lifetime (both columns indexed):
+    run at each login, so the table stays small even without the scheduler."""
+    now = utcnow()
+    conn.execute(delete(WebSession).where(or_(
+        WebSession.last_seen_at < now - app.config["SESSION_IDLE_TIMEOUT"],
+        WebSession.created_at < now - app.config["SESSION_MAX_AGE"])))
+
+
 class DatabaseSessionInterface(SessionInterface):
     serializer = TaggedJSONSerializer()
+
+    def _signer(self, app) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(app.secret_key, salt="alliance-anonymous-session",
+                                      serializer=self.serializer)
 
     def open_session(self, app, request):
         if request.endpoint and request.endpoint.endswith("static"):
             return None  # assets need no session: spare the database
         raw = request.cookies.get(self.get_cookie_name(app))
-        if not raw:
+        if not raw or len(raw) > 4000:
             return DatabaseSession()
+        if raw.startswith(ANONYMOUS_PREFIX):
+            try:
+                data = self._signer(app).loads(
+                    raw[len(ANONYMOUS_PREFIX):],
+                    max_age=int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()))
+            except (BadSignature, ValueError, TypeError):
+                return DatabaseSession()
+            if not isinstance(data, dict) or "_user_id" in data:
+                return DatabaseSession()  # a signed-in session lives only in a row
+            return DatabaseSession(data)
         row = db.session.execute(
-            select(WebSession.data, WebSession.last_seen_at).where(WebSession.id == hash_token(raw))
+            select(WebSession.data, WebSession.last_seen_at, WebSession.created_at)
+            .where(WebSession.id == hash_token(raw))
         ).first()
         if row is None:
             return DatabaseSession()
-        if utcnow() - row.last_seen_at > app.config["SESSION_IDLE_TIMEOUT"]:
+        now = utcnow()
+        if (now - row.last_seen_at > app.config["SESSION_IDLE_TIMEOUT"]
+                or now - row.created_at > app.config["SESSION_MAX_AGE"]):
             expired = DatabaseSession()
             expired.timed_out = True  # lets the login page say why
             expired.stale_sid = raw
@@ -81,36 +116,52 @@ class DatabaseSessionInterface(SessionInterface):
         now = utcnow()
         # Our own connection: the request's ORM session may hold a failed view's half-work,
         # which must never be committed along with the session row.
-        with db.engine.begin() as conn:
-            discard = session.sid if session.rotate else session.stale_sid
-            if discard:
+        discard = session.sid if session.rotate else session.stale_sid
+        if discard:
+            with db.engine.begin() as conn:
                 conn.execute(delete(WebSession).where(WebSession.id == hash_token(discard)))
-                session.sid = None
-            if not session:
-                if had_cookie:
-                    response.delete_cookie(name, domain=domain, path=path)
-                return
-            data = self.serializer.dumps(dict(session))
-            if session.sid is None:
-                session.sid = secrets.token_urlsafe(32)
-                conn.execute(insert(WebSession).values(
-                    id=hash_token(session.sid), user_id=_user_id(session), data=data,
-                    created_at=now, last_seen_at=now))
-            elif session.modified:
-                conn.execute(update(WebSession).where(WebSession.id == hash_token(session.sid))
-                             .values(data=data, user_id=_user_id(session), last_seen_at=now))
-                return
+            session.sid = None
+        if not session:
+            if had_cookie or request_had_anonymous_cookie(name):
+                response.delete_cookie(name, domain=domain, path=path)
+            return
+        if _user_id(session) is None:  # anonymous: a signed cookie, no row, no database
+            if session.modified or session.rotate or not request_had_anonymous_cookie(name):
+                response.set_cookie(
+                    name, ANONYMOUS_PREFIX + self._signer(app).dumps(dict(session)),
+                    httponly=self.get_cookie_httponly(app), domain=domain, path=path,
+                    secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app))
+                response.vary.add("Cookie")
+            return
+        data = self.serializer.dumps(dict(session))
+        if session.sid is not None:
+            if session.modified:
+                values = {"data": data, "user_id": _user_id(session), "last_seen_at": now}
             elif now - session.last_seen_at > TOUCH_INTERVAL:
-                conn.execute(update(WebSession).where(WebSession.id == hash_token(session.sid))
-                             .values(last_seen_at=now))
-                return
+                values = {"last_seen_at": now}
             else:
                 return
+            with db.engine.begin() as conn:
+                conn.execute(update(WebSession).where(WebSession.id == hash_token(session.sid))
+                             .values(**values))
+            return
+        session.sid = secrets.token_urlsafe(32)
+        with db.engine.begin() as conn:  # a new row: at login only
+            purge_expired(conn, app)
+            conn.execute(insert(WebSession).values(
+                id=hash_token(session.sid), user_id=_user_id(session), data=data,
+                created_at=now, last_seen_at=now))
         response.set_cookie(
             name, session.sid, httponly=self.get_cookie_httponly(app), domain=domain, path=path,
             secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
         )
         response.vary.add("Cookie")
+
+
+def request_had_anonymous_cookie(name: str) -> bool:
+    from flask import request
+
+    return (request.cookies.get(name) or "").startswith(ANONYMOUS_PREFIX)
 
 
 def _user_id(session) -> int | None:

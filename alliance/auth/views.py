@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -22,10 +22,37 @@ from alliance.members.queries import unit_choices
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow same-site relative paths after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only follow same-site relative paths after login (no open redirect), and none with
+    control characters or backslashes (a header split, a browser reading ``/\\evil``)."""
+    if (target and target.startswith("/") and not target.startswith("//") and len(target) < 2000
+            and not any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target)
+            and not urlsplit(target).netloc):
         return target
     return url_for("web.home")
+
+
+# A browser that signed in to an account carries this signed cookie: a known device, which
+# strangers' failed logins against the account do not slow down (services.check_throttle).
+DEVICE_COOKIE = "alliance_device"
+DEVICE_COOKIE_AGE = 180 * 24 * 3600
+
+
+def _device_serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt="alliance-known-device")
+
+
+def _is_known_device(username: str) -> bool:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 500:
+        return False
+    try:
+        names = _device_serializer().loads(raw, max_age=DEVICE_COOKIE_AGE)
+    except Exception:  # BadSignature, SignatureExpired, garbage
+        return False
+    return isinstance(names, list) and username.strip().lower() in names
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,7 +63,8 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            result = authenticate(form.username.data, form.password.data, request.remote_addr)
+            result = authenticate(form.username.data, form.password.data, request.remote_addr,
+                                  known_device=_is_known_device(form.username.data))
         except Throttled as exc:
             form.form_errors.append(exc.message)
             status = 429
@@ -45,7 +73,11 @@ def login():
             if result.user:
                 rotate_session(session)  # a new session id at every login
                 login_user(result.user)
-                return redirect(_safe_next(request.args.get("next")))
+                response = redirect(_safe_next(request.args.get("next")))
+                response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps([result.user.username]),
+                                    max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
+                                    secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+                return response
             form.form_errors.append(result.error)
             status = 401
     return render_template("auth/login.html", form=form), status
@@ -67,10 +99,17 @@ def logout():
 @roles_required()
 def change_password():
     form = PasswordChangeForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            change_own_password(current_user, form.current_password.data, form.new_password.data)
+            change_own_password(current_user, form.current_password.data, form.new_password.data,
+                                request.remote_addr)
+        except Throttled as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message.replace("登录", "密码验证"))
+            status = 429
         except FieldErrors as exc:
+            db.session.commit()  # only the failed attempt, counted for the throttle
             show_field_errors(form, exc)
         else:
             end_sessions_of_user(current_user.id)
@@ -78,7 +117,7 @@ def change_password():
             rotate_session(session)
             flash("密码已修改，其他设备上的登录已失效", "success")
             return redirect(url_for("web.home"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), status
 
 
 @bp.route("/accounts")
@@ -143,3 +182,41 @@ def edit_account(user_id: int):
             flash(f"已保存账号 {user.username}", "success")
             return redirect(url_for("auth.list_accounts"))
     return render_template("auth/account_form.html", form=form, user=user)
+
+
+# --- one's own API tokens --------------------------------------------------------------------
+
+@bp.route("/account/tokens")
+@roles_required()
+def list_tokens():
+    from alliance.auth.services import tokens_of
+    from alliance.core.types import utcnow
+
+    return render_template("auth/tokens.html", tokens=tokens_of(current_user), now=utcnow(),
+                           token_days=current_app.config["API_TOKEN_DAYS"])
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles_required()
+def revoke_token(token_id: int):
+    from alliance.auth.services import revoke_token as revoke
+    from alliance.core.permissions import deny
+
+    try:
+        token = revoke(current_user, token_id)
+    except LookupError:
+        deny(404, f"ApiToken {token_id} 不存在或不属于本账号")
+    db.session.commit()
+    flash(f"已撤销令牌 {token.prefix}…", "success")
+    return redirect(url_for("auth.list_tokens"))
+
+
+@bp.route("/account/tokens/revoke-all", methods=["POST"])
+@roles_required()
+def revoke_all_tokens():
+    from alliance.auth.services import revoke_all_tokens as revoke_all
+
+    count = revoke_all(current_user)
+    db.session.commit()
+    flash(f"已撤销全部令牌（{count}个）", "success")
+    return redirect(url_for("auth.list_tokens"))

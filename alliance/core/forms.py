@@ -1,8 +1,10 @@
 """Form plumbing shared by every area: Chinese messages, service errors shown on fields."""
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
+from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import Optional
@@ -13,6 +15,10 @@ from alliance.core.errors import FieldErrors
 class BaseForm(FlaskForm):
     class Meta:
         locales = ("zh",)  # WTForms ships Chinese messages for its validators
+
+    # One-time token of this rendering of the form (rendered by ``form.hidden_tag()``): spent
+    # by ``core.views.save_or_show`` with the save, so a double post creates nothing twice.
+    form_token = HiddenField(default=lambda: secrets.token_urlsafe(16))
 
 
 class VersionedForm(BaseForm):

@@ -32,16 +32,25 @@ class Page:
         return self.page < self.pages
 
 
+# Beyond this no list has rows (the API documents the same bound): a clear 400, never an
+# OFFSET the database cannot bind.
+MAX_PAGE = 1_000_000
+
+
 def clamp_paging(page: Any, per_page: Any, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
-    """Turn untrusted query-string values into a valid (page, per_page)."""
-    try:
-        page = max(1, int(page))
-    except (TypeError, ValueError):
-        page = 1
-    try:
-        per_page = min(MAX_PER_PAGE, max(1, int(per_page)))
-    except (TypeError, ValueError):
-        per_page = default_per_page
+    """Turn untrusted query-string values into a valid (page, per_page): a missing or garbled
+    value falls back to the default, a page number beyond ``MAX_PAGE`` is a BadArgument (400)."""
+    from alliance.core.checks import parse_int
+    from alliance.core.errors import BadArgument
+
+    number = parse_int(page, low=-(10**12), high=10**12) if page not in (None, "") else None
+    if number is not None and number > MAX_PAGE:
+        raise BadArgument("page", f"页码不能超过{MAX_PAGE}")
+    if number is None and isinstance(page, str) and page.strip().lstrip("+").isdigit():
+        raise BadArgument("page", f"页码不能超过{MAX_PAGE}")  # too many digits to be a page
+    page = max(1, number or 1)
+    size = parse_int(per_page, low=-(10**12), high=10**12) if per_page not in (None, "") else None
+    per_page = min(MAX_PER_PAGE, max(1, size)) if size is not None else default_per_page
     return page, per_page
 
 

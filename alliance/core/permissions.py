@@ -75,15 +75,10 @@ def get_visible_or_404(model, record_id: int, user=None, *, include_deleted: boo
     stmt = stmt.where(model.id == record_id).options(*options)
     record = db.session.scalars(stmt).first()
     if record is None:
-        if _exists_elsewhere(model, record_id, user or current_user):
-            deny(404, f"{model.__name__} {record_id} 不在本账号的可见范围内")
-        abort(404)
+        # A missing id and another unit's or alliance's id are answered and audited alike: the
+        # audit trail must not tell which ids exist (nor does the answer).
+        deny(404, f"{model.__name__} {record_id} 不存在或不在本账号的可见范围内")
     return record
-
-
-def _exists_elsewhere(model, record_id: int, user) -> bool:
-    """Only on the refusal path: was this a real record outside the user's scope?"""
-    return db.session.get(model, record_id) is not None
 
 
 def can_manage(user=None) -> bool:
@@ -98,7 +93,14 @@ def can_edit_unit_records(unit_id: int, user=None) -> bool:
         return False
     if user.role in MANAGERS:
         return True
-    return user.role == LIAISON and user.unit_id == unit_id
+    return user.role == LIAISON and user.unit_id == unit_id and liaison_unit_is_live(user)
+
+
+def liaison_unit_is_live(user) -> bool:
+    """A liaison writes only while their unit is in the register: once it is deleted or has
+    left the alliance they keep read access at most."""
+    unit = user.unit
+    return unit is not None and unit.deleted_at is None and unit.status != "left"
 
 
 def is_visible(record, user=None, *, include_deleted: bool = False) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
@@ -72,13 +73,30 @@ def validate_password(password: str, *, username: str | None = None) -> str:
     return password
 
 
+# Characters a person cannot see or type on purpose: C0/C1 controls except tab and newlines.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def normalize_text(value: str) -> str:
+    """NFKC, without format characters (zero-width spaces and joiners, bidi overrides: Unicode
+    category Cf), so that two names that look the same are the same. Controls are kept, for
+    ``clean_text`` to refuse."""
+    value = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(_CONTROL_RE.search(value))
+
+
 def clean_text(value: str | None, *, max_length: int, required: bool = False,
                label: str = "此项") -> str | None:
-    """Strip a text value; empty becomes None; enforce a maximum length in characters."""
+    """Normalise (``normalize_text``) and strip a text value; empty becomes None; refuse NUL and
+    other control characters; enforce a maximum length in characters."""
     if value is None:
         cleaned = ""
     elif isinstance(value, str):
-        cleaned = value.strip()
+        cleaned = normalize_text(value).strip()
     else:
         raise ValueError(f"{label}应为文本")
     if not cleaned:
@@ -87,8 +105,12 @@ def clean_text(value: str | None, *, max_length: int, required: bool = False,
         return None
     if len(cleaned) > max_length:
         raise ValueError(f"{label}不能超过{max_length}个字（现有{len(cleaned)}个）")
-    if "\x00" in cleaned:
-        raise ValueError(f"{label}含有不允许的字符")
+    if has_control_characters(cleaned):
+        raise ValueError(f"{label}含有不允许的字符（控制字符）")
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        raise ValueError(f"{label}含有无效字符") from None
     return cleaned
 
 

@@ -4,11 +4,37 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, request
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
+from alliance.core.checks import DATE_RANGE_MESSAGE, INT_MAX, date_in_range, parse_int
+from alliance.core.errors import (STALE_MESSAGE, BadArgument, FieldErrors, RuleViolation, StaleRecord,
+                                  duplicate_from_integrity)
 from alliance.core.forms import show_field_errors
 from alliance.extensions import db
+
+ALREADY_SUBMITTED = "该表单已经提交过，请勿重复提交（请到列表中查看刚才保存的记录）"
+
+
+def _use_form_token(form) -> None:
+    """A form's one-time token (``BaseForm.form_token``) is spent with the save it submits: the
+    second post of the same page (a double click, a reload) is refused, not saved twice. The
+    token row is written in the save's own transaction, so a refused save leaves it unspent."""
+    token = getattr(getattr(form, "form_token", None), "data", None)
+    if not token:
+        return
+    from flask_login import current_user
+
+    from alliance.core.request_keys import RequestKey
+
+    if not isinstance(token, str) or len(token) > 64 or not current_user.is_authenticated:
+        raise FieldErrors({"_form": [ALREADY_SUBMITTED]})
+    key = f"form:{token}"
+    if db.session.scalar(db.select(RequestKey.id).where(RequestKey.user_id == current_user.id,
+                                                        RequestKey.key == key)):
+        raise FieldErrors({"_form": [ALREADY_SUBMITTED]})
+    db.session.add(RequestKey(user_id=current_user.id, key=key, fingerprint=request.path[:300],
+                              status_code=303))
 
 
 def save_or_show(action, form, *, success: str, target):
@@ -16,8 +42,13 @@ def save_or_show(action, form, *, success: str, target):
     ``target`` (or ``target(result)``). On a refusal roll back, put the errors on the form and
     return None, so the view renders the form again."""
     try:
+        _use_form_token(form)
         result = action()
         db.session.commit()
+    except IntegrityError as exc:  # a unique index met a racing twin: 409's message at the field
+        db.session.rollback()
+        show_field_errors(form, duplicate_from_integrity(exc)
+                          or FieldErrors({"_form": ["与已有记录冲突，请刷新后重试"]}))
     except FieldErrors as exc:
         db.session.rollback()
         show_field_errors(form, exc)
@@ -44,6 +75,12 @@ def button_action(action, form, *, success: str, target: str, back: str):
         db.session.rollback()
         flash(STALE_MESSAGE, "danger")
         return redirect(back)
+    except IntegrityError as exc:
+        db.session.rollback()
+        error = duplicate_from_integrity(exc)
+        flash("；".join(m for ms in error.fields.values() for m in ms) if error
+              else "与已有记录冲突，请刷新后重试", "danger")
+        return redirect(back)
     except FieldErrors as exc:
         db.session.rollback()
         flash("；".join(m for ms in exc.fields.values() for m in ms) or exc.message, "danger")
@@ -56,9 +93,44 @@ def button_action(action, form, *, success: str, target: str, back: str):
     return redirect(target)
 
 
+# The shared parsing of query-string arguments, for every area's pages. (The API parses its
+# arguments with the fields of ``alliance.api.schemas``, which apply the same ranges.)
+
 def date_arg(name: str) -> date | None:
-    """A YYYY-MM-DD query parameter; a hand-edited bad value is ignored, not an error."""
+    """A YYYY-MM-DD query parameter. A garbled value is ignored (a hand-edited link); a real
+    date outside the sane range (``core.checks.DATE_MIN``..``DATE_MAX``) is a BadArgument."""
+    raw = request.args.get(name) or ""
+    if len(raw) != 10:
+        return None
     try:
-        return date.fromisoformat(request.args.get(name) or "")
+        value = date.fromisoformat(raw)
     except ValueError:
         return None
+    if not date_in_range(value):
+        raise BadArgument(name, DATE_RANGE_MESSAGE)
+    return value
+
+
+def int_arg(name: str, *, low: int = 1, high: int = INT_MAX, source=None) -> int | None:
+    """A whole-number query (or form: ``source=request.form``) parameter such as ``unit_id``.
+    Empty or not a number (``abc``, ``1e20``): None, as if not given; a number outside
+    [low, high] (``99999999999999999999``): a BadArgument, never a database error."""
+    raw = (request.args if source is None else source).get(name)
+    if raw is None or raw == "":
+        return None
+    value = parse_int(raw, low=low, high=high)
+    if value is None and isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
+        raise BadArgument(name, f"应为{low}至{high}之间的整数")
+    return value
+
+
+def text_arg(name: str, *, max_length: int = 100) -> str | None:
+    """A search text: normalised like stored names, stripped, at most ``max_length``
+    characters; None when empty. Control characters never get this far (see
+    ``alliance.web.errors.refuse_control_characters``)."""
+    from alliance.core.validators import normalize_text
+
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    return normalize_text(raw).strip()[:max_length] or None

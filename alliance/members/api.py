@@ -8,7 +8,6 @@ from sqlalchemy import select
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body, page_schema
 from alliance.auth.roles import MANAGERS
-from alliance.core.errors import FieldErrors
 from alliance.core.pagination import paginate
 from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404, roles_required
 from alliance.extensions import db
@@ -72,10 +71,8 @@ def update_unit(data, unit_id):
     unit = get_visible_or_404(MemberUnit, unit_id)
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位")
-    allowed = (frozenset(services.UNIT_FIELDS) if current_user.role in MANAGERS
-               else services.LIAISON_UNIT_FIELDS)
     version = data.pop("version")
-    services.update_unit(unit, data, version=version, allowed_fields=allowed)
+    services.update_unit(unit, data, version=version, user=current_user)
     db.session.commit()
     return unit
 
@@ -131,30 +128,12 @@ def assign_role(data, unit_id):
     unit = get_visible_or_404(MemberUnit, unit_id)
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位的职务")
-    person = _person_for_role(data)
-    role = services.assign_role(unit, person, data)
+    services.check_role_change(current_user, unit, data.get("role"))
+    person = services.person_for_role(current_user, person_id=data.pop("person_id", None),
+                                      new_person=data.pop("person", None))
+    role = services.assign_role(unit, person, data, user=current_user)
     db.session.commit()
     return role
-
-
-def _person_for_role(data: dict) -> Person:
-    new_person = data.pop("person", None)
-    person_id = data.pop("person_id", None)
-    if person_id is not None and new_person is not None:
-        raise FieldErrors({"person_id": ["person_id 与 person 只能给出一个"]})
-    if person_id is not None:
-        person = db.session.scalar(
-            select(Person).where(Person.id == person_id, Person.alliance_id == current_user.alliance_id,
-                                 Person.deleted_at.is_(None)))
-        if person is None:
-            raise FieldErrors({"person_id": ["人员不存在"]})
-        return person
-    if new_person is None:
-        raise FieldErrors({"person_id": ["请给出 person_id，或用 person 新增人员"]})
-    try:
-        return services.create_person(new_person, alliance_id=current_user.alliance_id)
-    except FieldErrors as exc:
-        raise type(exc)({f"person.{k}": v for k, v in exc.fields.items()})
 
 
 @blp.route("/units/<int:unit_id>/roles/<int:role_id>", methods=["PATCH"])
@@ -165,7 +144,7 @@ def update_role(data, unit_id, role_id):
     """修改或结束任职（设置 ended_on）"""
     role = _role_of_unit(unit_id, role_id)
     version = data.pop("version")
-    services.update_role(role, data, version=version)
+    services.update_role(role, data, version=version, user=current_user)
     db.session.commit()
     return role
 
@@ -176,7 +155,7 @@ def update_role(data, unit_id, role_id):
 @blp.response(204)
 def delete_role(unit_id, role_id, version=None):
     """删除录入错误的任职记录（可恢复；正常离任请用 PATCH 设置 ended_on）"""
-    services.delete_role(_role_of_unit(unit_id, role_id), version=version)
+    services.delete_role(_role_of_unit(unit_id, role_id), version=version, user=current_user)
     db.session.commit()
 
 
@@ -230,7 +209,7 @@ def update_person(data, person_id):
     """修改人员信息（联络员可改本单位人员）"""
     person = get_visible_or_404(Person, person_id)
     version = data.pop("version")
-    services.update_person(person, data, version=version)
+    services.update_person(person, data, version=version, user=current_user)
     db.session.commit()
     return person
 

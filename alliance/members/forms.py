@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.core.forms import BaseForm, VersionedForm, select_choices
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
+from alliance.core.checks import parse_int
 
 
 class UnitForm(VersionedForm):
@@ -52,7 +53,7 @@ class RoleForm(BaseForm):
 
     role = SelectField("职务", choices=select_choices(UNIT_ROLES.items()))
     # A search-as-you-type people picker (templates/_macros.html person_picker) fills it in.
-    person_id = HiddenField("人员", filters=[lambda v: int(v) if v and str(v).isdigit() else None])
+    person_id = HiddenField("人员", filters=[lambda v: parse_int(v, low=1) if v else None])
     new_name = StringField("或新增人员：姓名", validators=[Length(max=50)])
     new_mobile = StringField("新增人员：手机号码", validators=[Length(max=20)])
     title = StringField("职务全称", validators=[Length(max=100)], description="如：党委书记、指导员")

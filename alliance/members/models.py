@@ -45,6 +45,8 @@ SINGLE_HOLDER_ROLES = frozenset({"secretary", "liaison", "head"})
 
 # Soft-deleted rows must not block a new record with the same name or code.
 _LIVE = text("deleted_at IS NULL")
+_CURRENT_SINGLE = text("ended_on IS NULL AND deleted_at IS NULL AND role IN "
+                       + "(" + ", ".join(f"'{code}'" for code in sorted(SINGLE_HOLDER_ROLES)) + ")")
 
 
 class Alliance(Record, db.Model):
@@ -171,6 +173,10 @@ class UnitRole(AllianceRecord, db.Model):
     __table_args__ = (
         CheckConstraint(UNIT_ROLES.check_sql("role"), name="role"),
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),
+        # One current holder of a single-holder role per unit, whatever path writes the row
+        # (a new appointment, PATCH ended_on: null, a restore, two requests at once).
+        Index("uq_unit_roles_current_holder", "unit_id", "role", unique=True,
+              sqlite_where=_CURRENT_SINGLE, postgresql_where=_CURRENT_SINGLE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,8 +12,10 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from alliance.core.checks import Errors, check_choice, check_int, clean_texts
-from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
+from alliance.auth.roles import MANAGERS
+from alliance.core.checks import Errors, check_choice, check_date, check_int, clean_texts
+from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation, unique_field
+from alliance.core.permissions import can_edit_unit_records, liaison_unit_is_live, scoped
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.sorting import pinyin_key, search_key, stroke_key
 from alliance.core.validators import validate_mobile, validate_uscc
@@ -43,14 +45,66 @@ PERSON_TEXT_FIELDS = (
     ("notes", 2000, False, "备注"),
 )
 PERSON_FIELDS = ("name", "mobile", "email", "title", "is_party_member", "notes")
+ROLE_FIELDS = ("started_on", "ended_on", "title", "note")
+
+# What a liaison may do with roles (township practice). The office confirms a change of party
+# secretary: a liaison may record and end liaison and head (负责人) roles of their own unit,
+# with people of their own unit or a new person, but only propose a secretary or deputy
+# secretary to the township staff, never appoint or end one.
+OFFICE_CONFIRMED_ROLES = frozenset({"secretary", "deputy_secretary"})
+OFFICE_CONFIRMS_MESSAGE = ("书记、副书记的任免由镇党委办公室确认，联络员不能直接任命或结束；"
+                           "如需变更，请联系镇里的工作人员提出")
+
+unique_field("uq_member_units_alliance_name", "name", "本联盟已有同名的成员单位")
+unique_field("uq_member_units_alliance_uscc", "uscc", "本联盟已有使用该统一社会信用代码的成员单位")
+unique_field("uq_people_alliance_mobile", "mobile", "该手机号码已登记在另一位人员名下")
+unique_field("uq_unit_roles_current_holder", "role", "该单位已有这一职务的现任人员")
 
 
 def _date_or_error(data: dict, field: str, errors: Errors) -> date | None:
-    value = data.get(field)
-    if value is None or isinstance(value, date):
-        return value
-    errors.add(field, "日期格式不正确")
-    return None
+    """A date field in the shared sane range (core.checks.check_date)."""
+    return check_date(data, field, errors)
+
+
+# --- who may change what (one place, for the pages and the API alike) ----------------------
+
+def unit_fields_for(user) -> frozenset[str]:
+    """The unit fields ``user`` may change: all for staff, LIAISON_UNIT_FIELDS for a liaison."""
+    return frozenset(UNIT_FIELDS) if user.role in MANAGERS else LIAISON_UNIT_FIELDS
+
+
+def check_role_change(user, unit: MemberUnit, role_code: str | None) -> None:
+    """Refuse a role change ``user`` may not make at ``unit`` (RuleViolation, 409 in the API;
+    the caller has already answered 403/404 for a unit that is not theirs)."""
+    if user is None or user.role in MANAGERS:
+        return
+    if not can_edit_unit_records(unit.id, user):
+        raise RuleViolation("无权修改该单位的职务")
+    if role_code in OFFICE_CONFIRMED_ROLES:
+        raise RuleViolation(OFFICE_CONFIRMS_MESSAGE)
+
+
+def person_for_role(user, *, person_id: int | None = None, new_person: dict | None = None,
+                    field: str = "person_id", new_fields: dict[str, str] | None = None) -> Person:
+    """The person a new role goes to: an existing one ``user`` may see (a liaison: the people
+    of their own unit; staff: anyone in the alliance), or a new person created now. The same
+    for the role form and the API, so a liaison can never name somebody else's person.
+    ``new_fields`` names the new person's fields in errors (default ``person.<field>``)."""
+    if person_id is not None and new_person is not None:
+        raise FieldErrors({field: ["已有人员与新增人员只能选择一种"]})
+    if person_id is not None:
+        person = (db.session.scalars(scoped(select(Person), Person, user).where(Person.id == person_id))
+                  .first() if isinstance(person_id, int) and not isinstance(person_id, bool) else None)
+        if person is None:
+            raise FieldErrors({field: ["请选择本单位可选的人员（或新增人员）"]})
+        return person
+    if not new_person:
+        raise FieldErrors({field: ["请选择已有人员，或填写新增人员的姓名"]})
+    try:
+        return create_person(new_person, alliance_id=user.alliance_id)
+    except FieldErrors as exc:
+        names = new_fields or {}
+        raise type(exc)({names.get(k, f"person.{k}"): v for k, v in exc.fields.items()})
 
 
 # --- member units --------------------------------------------------------------------------
@@ -118,11 +172,14 @@ def create_unit(data: dict, *, alliance_id: int, is_sample: bool = False) -> Mem
     return unit
 
 
-def update_unit(unit: MemberUnit, data: dict, *, version: int | None,
-                allowed_fields=frozenset(UNIT_FIELDS)) -> MemberUnit:
+def update_unit(unit: MemberUnit, data: dict, *, version: int | None, user=None,
+                allowed_fields: frozenset[str] | None = None) -> MemberUnit:
     """Change some fields of a unit (``data`` may be partial); other fields are kept.
 
-    Fields outside ``allowed_fields`` (e.g. a liaison sending ``tier``) are ignored."""
+    Fields outside what ``user`` may change (``unit_fields_for``; e.g. a liaison sending
+    ``tier``) are ignored. ``user`` None (CLI, imports) changes any field."""
+    if allowed_fields is None:
+        allowed_fields = unit_fields_for(user) if user is not None else frozenset(UNIT_FIELDS)
     check_version(unit, version, required=True)
     merged = {field: getattr(unit, field) for field in UNIT_FIELDS}
     merged.update({k: v for k, v in data.items() if k in allowed_fields and k in UNIT_FIELDS})
@@ -204,7 +261,12 @@ def create_person(data: dict, *, alliance_id: int, is_sample: bool = False) -> P
     return person
 
 
-def update_person(person: Person, data: dict, *, version: int | None) -> Person:
+def update_person(person: Person, data: dict, *, version: int | None, user=None) -> Person:
+    """Change a person. ``user``: a liaison may change the people of their own unit (the caller
+    loaded ``person`` through their scope) while the unit is in the register."""
+    if user is not None and user.role not in MANAGERS and not (
+            user.role == "liaison" and liaison_unit_is_live(user)):
+        raise RuleViolation("无权修改人员信息")
     check_version(person, version, required=True)
     merged = {field: getattr(person, field) for field in PERSON_FIELDS}
     merged.update({k: v for k, v in data.items() if k in PERSON_FIELDS})
@@ -238,11 +300,15 @@ def _validate_role_dates(data: dict, errors: Errors) -> tuple[date | None, date 
     return started, ended
 
 
-def assign_role(unit: MemberUnit, person: Person, data: dict) -> UnitRole:
+def assign_role(unit: MemberUnit, person: Person, data: dict, *, user=None) -> UnitRole:
     """Give ``person`` a role at ``unit``. For a single-holder role (书记, 联络员, 负责人) the
-    current holder's term ends the day the new one starts: history is kept, not overwritten."""
+    current holder's term ends the day the new one starts: history is kept, not overwritten.
+
+    ``user`` (None: the CLI, the demo loader) is who asks: a liaison may not appoint a
+    secretary or deputy secretary (``check_role_change``)."""
     errors = Errors()
     role_code = check_choice(data, "role", UNIT_ROLES, errors, required=True, label="职务")
+    check_role_change(user, unit, role_code)
     started, ended = _validate_role_dates(data, errors)
     cleaned: dict[str, Any] = {}
     clean_texts(data, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
@@ -268,24 +334,45 @@ def assign_role(unit: MemberUnit, person: Person, data: dict) -> UnitRole:
     return role
 
 
-def update_role(role: UnitRole, data: dict, *, version: int | None) -> UnitRole:
-    """Correct a role's dates, title or note (ending a term is setting ``ended_on``)."""
+def update_role(role: UnitRole, data: dict, *, version: int | None, user=None) -> UnitRole:
+    """Correct a role's dates, title or note (ending a term is setting ``ended_on``).
+
+    Setting ``ended_on`` back to empty makes the term current again: refused (409) while the
+    role has another current holder (the partial unique index stands behind this check)."""
+    check_role_change(user, role.unit, role.role)
     check_version(role, version, required=True)
-    merged = {"started_on": role.started_on, "ended_on": role.ended_on,
-              "title": role.title, "note": role.note}
+    merged = {field: getattr(role, field) for field in ROLE_FIELDS}
     merged.update({k: v for k, v in data.items() if k in merged})
     errors = Errors()
     started, ended = _validate_role_dates(merged, errors)
     cleaned: dict[str, Any] = {"started_on": started, "ended_on": ended}
     clean_texts(merged, (("title", 100, False, "职务全称"), ("note", 200, False, "备注")), errors, cleaned)
     errors.raise_if_any()
+    if ended is None and role.ended_on is not None:
+        _refuse_second_holder(role)
     apply_changes(role, cleaned)
     return role
 
 
-def delete_role(role: UnitRole, *, version: int | None = None) -> None:
+def _refuse_second_holder(role: UnitRole) -> None:
+    """A single-holder role may become current again only while nobody else holds it."""
+    if role.role not in SINGLE_HOLDER_ROLES:
+        return
+    holder = db.session.scalar(select(UnitRole).where(
+        UnitRole.unit_id == role.unit_id, UnitRole.role == role.role, UnitRole.id != role.id,
+        *UnitRole.roles_current_criteria()))
+    if holder is not None:
+        raise DuplicateRecord({"ended_on": [
+            f"该单位已有现任{UNIT_ROLES.label(role.role)}，请先结束其任职"]})
+
+
+def delete_role(role: UnitRole, *, version: int | None = None, user=None) -> None:
+    check_role_change(user, role.unit, role.role)
     soft_delete(role, version=version)
 
 
-def restore_role(role: UnitRole, *, version: int | None = None) -> None:
+def restore_role(role: UnitRole, *, version: int | None = None, user=None) -> None:
+    check_role_change(user, role.unit, role.role)
+    if role.ended_on is None:
+        _refuse_second_holder(role)
     restore(role, version=version)

@@ -5,12 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from alliance.auth.roles import MANAGERS
-from alliance.core.errors import FieldErrors
 from alliance.core.forms import VersionOnlyForm, blank_to_none
 from alliance.core.views import button_action, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import (can_edit_unit_records, deny, get_visible_or_404,
-                                       managers_only, roles_required)
+                                       liaison_unit_is_live, managers_only, roles_required)
 from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
@@ -93,13 +92,10 @@ def edit_unit(unit_id: int):
     is_manager = current_user.role in MANAGERS
     form = (UnitForm if is_manager else LiaisonUnitForm)(obj=unit)
     if form.validate_on_submit():
-        if is_manager:
-            data, allowed = _unit_data(form), frozenset(services.UNIT_FIELDS)
-        else:
-            data = {f: getattr(form, f).data for f in services.LIAISON_UNIT_FIELDS}
-            allowed = services.LIAISON_UNIT_FIELDS
+        data = (_unit_data(form) if is_manager else
+                {f: getattr(form, f).data for f in services.unit_fields_for(current_user)})
         response = save_or_show(
-            lambda: services.update_unit(unit, data, version=form.version.data, allowed_fields=allowed),
+            lambda: services.update_unit(unit, data, version=form.version.data, user=current_user),
             form, success="已保存", target=url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
@@ -147,10 +143,11 @@ def assign_role(unit_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         def action():
+            services.check_role_change(current_user, unit, form.role.data)
             person = _chosen_person(form)
             services.assign_role(unit, person, {
                 "role": form.role.data, "started_on": form.started_on.data,
-                "title": form.title.data, "note": form.note.data})
+                "title": form.title.data, "note": form.note.data}, user=current_user)
 
         response = save_or_show(action, form, success="已任命",
                                    target=url_for("members.view_unit", unit_id=unit.id))
@@ -162,20 +159,12 @@ def assign_role(unit_id: int):
 
 
 def _chosen_person(form: RoleForm) -> Person:
-    if form.person_id.data:
-        person = _visible_person(form.person_id.data)
-        if person is None:
-            raise FieldErrors({"person_id": ["请选择列表中的人员"]})
-        return person
-    if not blank_to_none(form.new_name.data):
-        raise FieldErrors({"person_id": ["请选择已有人员，或填写新增人员的姓名"]})
-    try:
-        return services.create_person({"name": form.new_name.data, "mobile": form.new_mobile.data,
-                                       "title": form.title.data},
-                                      alliance_id=current_user.alliance_id)
-    except FieldErrors as exc:
-        renamed = {"name": "new_name", "mobile": "new_mobile"}
-        raise FieldErrors({renamed.get(k, k): v for k, v in exc.fields.items()})
+    new_person = ({"name": form.new_name.data, "mobile": form.new_mobile.data, "title": form.title.data}
+                  if blank_to_none(form.new_name.data) and not form.person_id.data else None)
+    return services.person_for_role(current_user, person_id=form.person_id.data or None,
+                                    new_person=new_person,
+                                    new_fields={"name": "new_name", "mobile": "new_mobile",
+                                                "title": "title"})
 
 
 @bp.route("/roles/<int:role_id>/end", methods=["POST"])
@@ -190,7 +179,8 @@ def end_role(role_id: int):
         flash("；".join(m for ms in form.errors.values() for m in ms), "danger")
         return redirect(back)
     return button_action(
-        lambda: services.update_role(role, {"ended_on": form.ended_on.data}, version=form.version.data),
+        lambda: services.update_role(role, {"ended_on": form.ended_on.data}, version=form.version.data,
+                                     user=current_user),
         form, success="已结束任职", target=back, back=back)
 
 
@@ -200,7 +190,7 @@ def delete_role(role_id: int):
     role = get_visible_or_404(UnitRole, role_id)
     form = VersionOnlyForm()
     back = url_for("members.view_unit", unit_id=role.unit_id)
-    return button_action(lambda: services.delete_role(role, version=form.version.data), form,
+    return button_action(lambda: services.delete_role(role, version=form.version.data, user=current_user), form,
                          success="已删除该任职记录（录入错误时使用）", target=back, back=back)
 
 
@@ -251,12 +241,14 @@ def view_person(person_id: int):
 @roles_required()
 def edit_person(person_id: int):
     person = get_visible_or_404(Person, person_id)
-    if current_user.role not in MANAGERS and not current_user.is_liaison:
+    if current_user.role not in MANAGERS and not (current_user.is_liaison
+                                                  and liaison_unit_is_live(current_user)):
         deny(403, "无权修改人员信息")
     form = PersonForm(obj=person)
     if form.validate_on_submit():
         response = save_or_show(
-            lambda: services.update_person(person, _person_data(form), version=form.version.data),
+            lambda: services.update_person(person, _person_data(form), version=form.version.data,
+                                           user=current_user),
             form, success="已保存", target=url_for("members.view_person", person_id=person.id))
         if response:
             return response

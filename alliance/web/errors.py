@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import logging
 
+import json
+
 from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from flask_wtf.csrf import CSRFError
 
-from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
+from alliance.core.errors import (STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord,
+                                  duplicate_from_integrity)
 from alliance.extensions import db
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,7 @@ MESSAGES = {
     405: "不支持该请求方法",
     409: "操作与当前数据冲突",
     413: "上传的内容过大",
+    414: "请求的网址过长",
     415: "不支持的内容类型",
     422: "提交的内容有误",
     429: "请求过于频繁，请稍后再试",
@@ -33,7 +38,7 @@ MESSAGES = {
     503: "服务暂时不可用",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 414: "uri_too_long",
          415: "unsupported_media_type", 422: "invalid", 429: "throttled",
          500: "server_error", 503: "unavailable"}
 
@@ -202,8 +207,105 @@ def handle_unexpected(error: Exception):
     return render_template("errors/error.html", status=500, message=MESSAGES[500]), 500
 
 
+def handle_integrity_error(error: IntegrityError):
+    """A unique index met a racing twin (two identical creates at once, two current holders of
+    one role): the documented 409 with the field, never a 500."""
+    duplicate = duplicate_from_integrity(error)
+    if duplicate is not None:
+        return handle_service_error(duplicate)
+    return handle_service_error(RuleViolation("与已有数据冲突，未做任何修改，请刷新后重试"))
+
+
+def handle_out_of_range(_error):
+    """The safety net behind the shared argument parsing: a number or text the database cannot
+    take (SQLite's 64-bit bound, PostgreSQL's integer range or NUL in text) is the client's
+    mistake, a 400, never a 500."""
+    db.session.rollback()
+    message = "请求中的数值或文本超出允许的范围"
+    if wants_json():
+        return error_json(400, message, code="bad_argument")
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
+# --- requests refused before any view runs -----------------------------------------------------
+
+# Longer request lines are refused here (gunicorn's own limit is lifted to let them reach the
+# app, see gunicorn.conf.py): 414 in the API's JSON format, a Chinese page elsewhere.
+MAX_URL_LENGTH = 4096
+# JSON bodies: nesting deeper than this is no record of this app; Python's parser would spend
+# its whole stack on 100,000 levels.
+MAX_JSON_DEPTH = 32
+CONTROL_MESSAGE = "请求中含有不允许的字符（NUL）"
+
+
+def _json_depth_ok(text: str) -> bool:
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def refuse_malformed_request():
+    """Before any view: a too long URL, NUL in any query or form value (PostgreSQL refuses NUL
+    in text, even in a search; other control characters are refused by the shared text cleaner,
+    ``core.validators.clean_text``, where a value is stored), or a JSON body too deep or with a
+    number of thousands of digits. Every area's pages and API get this by being routes."""
+    if len(request.full_path) > MAX_URL_LENGTH:
+        return _refuse(414, "请求的网址过长")
+    sources = [request.args] + ([request.form] if request.mimetype in _FORM_TYPES else [])
+    for values in sources:
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                # The API's bad input is a 422 with the field (API.md); a page's, a 400.
+                return _refuse(422 if wants_json() else 400, CONTROL_MESSAGE,
+                               fields={key[:50]: [CONTROL_MESSAGE]})
+    if request.is_json and request.content_length:
+        body = request.get_data(cache=True)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _refuse(400, "请求体不是有效的 UTF-8 文本")
+        if not _json_depth_ok(text):
+            return _refuse(400, f"请求体的 JSON 嵌套过深（最多{MAX_JSON_DEPTH}层）")
+        try:
+            json.loads(text)
+        except ValueError:  # also Python's 4,300-digit limit on integers
+            return _refuse(400, "请求体不是有效的 JSON，或含有过长的数字")
+        except RecursionError:
+            return _refuse(400, f"请求体的 JSON 嵌套过深（最多{MAX_JSON_DEPTH}层）")
+    return None
+
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _refuse(status: int, message: str, fields: dict | None = None):
+    if wants_json():
+        return error_json(status, message, fields=fields)
+    return render_template("errors/error.html", status=status, message=message), status
+
+
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed_request)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(OverflowError, handle_out_of_range)
     for exc in (FieldErrors, StaleRecord, RuleViolation):
         app.register_error_handler(exc, handle_service_error)
     app.register_error_handler(StaleDataError, handle_stale_data)

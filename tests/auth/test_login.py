@@ -80,50 +80,82 @@ def test_unknown_user_gets_the_same_message(world, app):
     assert "用户名或密码不正确" in response.get_data(as_text=True)
 
 
-def test_repeated_failures_slow_the_account_down(world, app, db):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+def _fail(client, username="staff", address="127.0.0.1"):
+    return client.post("/login", data={"username": username, "password": "nope-nope"},
+                       environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def _good(client, user, address="127.0.0.1"):
+    return client.post("/login", data={"username": user.username, "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_repeated_failures_of_one_pair_slow_it_down_progressively(world, app, db):
+    free = app.config["LOGIN_FREE_FAILURES_PER_PAIR"]
     client = app.test_client()
-    for _ in range(limit):
-        assert client.post("/login", data={"username": "staff", "password": "nope-nope"}).status_code == 401
-    # Even the right password is refused now, with a clear message and 429.
+    codes = [_fail(client) for _ in range(free)]
+    assert codes == [401] * free
+    # Now a delay: even the right password waits, with a clear message and 429 ...
     response = client.post("/login", data={"username": "staff", "password": PASSWORD})
     assert response.status_code == 429
-    assert "登录失败次数过多" in response.get_data(as_text=True)
-    # Another account from the same address is not blocked by this account's failures.
-    login(client, world.organizer)
+    assert "登录失败次数过多" in response.get_data(as_text=True) and "秒后再试" in response.get_data(as_text=True)
+    # ... a short one (2 s for the first extra failure, doubling), not a 15-minute lock.
+    db.session.execute(update(LoginAttempt).values(attempted_at=utcnow() - timedelta(seconds=3)))
+    db.session.commit()
+    assert _good(client, world.staff) == 302
+    # Another account from the same address is not held up by this account's failures.
+    assert _good(app.test_client(), world.organizer) == 302
     # The counters live in the database, so a second app process (worker) sees them too.
     assert db.session.scalar(select(func.count()).select_from(LoginAttempt)
-                             .where(LoginAttempt.username == "staff")) == limit
+                             .where(LoginAttempt.username == "staff",
+                                     LoginAttempt.succeeded.is_(False))) == free
 
 
 def test_throttle_window_passes(world, app, db):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     client = app.test_client()
-    for _ in range(limit):
-        client.post("/login", data={"username": "staff", "password": "nope-nope"})
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_PAIR"] + 3):
+        _fail(client)
     window = app.config["LOGIN_THROTTLE_WINDOW"] + timedelta(seconds=1)
     db.session.execute(update(LoginAttempt).values(attempted_at=utcnow() - window))
     db.session.commit()
     login(client, world.staff)
 
 
+def test_strangers_cannot_lock_the_owner_out(world, app, db):
+    """Many failures against ``staff`` from many addresses slow down unknown places only: the
+    owner's known address and known device (cookie) sign in at once."""
+    owner = app.test_client()
+    assert _good(owner, world.staff, "10.0.0.5") == 302  # known address and device from now on
+    owner.post("/logout", data={})
+    app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] = 4
+    attacker = app.test_client()
+    for n in range(12):
+        _fail(attacker, address=f"192.0.2.{n % 6}")
+    # An unknown place is slowed down (progressive delay) ...
+    assert _good(app.test_client(), world.staff, "198.51.100.9") == 429
+    # ... the owner's known address is not, nor is their known device from a new address.
+    assert _good(app.test_client(), world.staff, "10.0.0.5") == 302
+    assert _good(owner, world.staff, "203.0.113.7") == 302
+
+
 def test_address_is_slowed_after_many_failures_across_accounts(world, app):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 4
+    app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"] = 4
     client = app.test_client()
-    for name in ("a1", "a2", "a3", "a4"):
-        client.post("/login", data={"username": name, "password": "nope-nope"})
-    response = client.post("/login", data={"username": "staff", "password": PASSWORD})
-    assert response.status_code == 429
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        _fail(client, name)
+    assert _good(client, world.staff) == 429
 
 
-def test_bad_api_tokens_are_throttled_per_address(world, app):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+def test_bad_api_tokens_are_throttled_per_address_apart_from_logins(world, app):
+    app.config["TOKEN_FREE_FAILURES_PER_ADDRESS"] = 3
     client = app.test_client()
     headers = {"Authorization": "Bearer alt_not-a-real-token"}
-    codes = [client.get("/api/v1/units", headers=headers).status_code for _ in range(4)]
-    assert codes == [401, 401, 401, 429]
+    codes = [client.get("/api/v1/units", headers=headers).status_code for _ in range(5)]
+    assert codes == [401, 401, 401, 429, 429]
     body = client.get("/api/v1/units", headers=headers).get_json()
     assert body["error"]["code"] == "throttled" and "次数过多" in body["error"]["message"]
+    # A misconfigured script behind the office NAT does not stop the office signing in.
+    assert _good(app.test_client(), world.staff) == 302
 
 
 def test_open_redirect_after_login_is_refused(world, app):

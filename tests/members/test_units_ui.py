@@ -74,7 +74,7 @@ def test_liaison_sees_and_edits_only_their_unit(world, sign_in, db):
 
 
 def test_assign_roles_keeps_history_on_the_unit_page(world, sign_in):
-    client = sign_in(world.liaison_a)
+    client = sign_in(world.staff)  # the office confirms a secretary (a liaison may not: tests/security)
     unit = world.unit_a
     base = {"role": "secretary", "person_id": "", "title": "党委书记", "note": "", "new_mobile": ""}
     response = client.post(f"/units/{unit.id}/roles/new",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from copy import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ MIMETYPES = {
     "ics": "text/calendar; charset=utf-8",
 }
 PDF_FONT = "STSong-Light"
+CELL_PADDING = 6  # points, left and right of a PDF table cell
+ROW_HEIGHT = 12 + 5 + 5  # points: one line (leading 12) and the rows' top and bottom padding
+HEADER_HEIGHT = 12 + 3 + 3  # the header row keeps reportlab's padding
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # reportlab's CID font: no font file, no download (TOOLING.md §2)
 
 
@@ -94,55 +98,72 @@ def _cell(value: Any) -> Any:
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one sheet per :class:`Sheet`, as an office prints it: title lines merged
     across the columns, a bold header row frozen under them and repeated on every printed page,
-    column widths, A4 fitted to the page width, thin borders."""
+    column widths, A4 fitted to the page width, thin borders. Written in openpyxl's write-only
+    mode (rows streamed, one shared style per kind of cell): 2,000 rows in well under 300 ms."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold, title_font, line_font = Font(bold=True), Font(bold=True, size=14), Font(size=11)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    formats = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd"}
+    taken: list[str] = []
     for sheet in sheets:
-        ws = workbook.create_sheet(_sheet_title(sheet.title, workbook.sheetnames))
+        ws = workbook.create_sheet(_sheet_title(sheet.title, taken))
+        taken.append(ws.title)
         columns = max(1, len(sheet.headers))
-        row_number = 0
-        for index, line in enumerate(sheet.title_lines):
-            row_number += 1
-            ws.cell(row=row_number, column=1, value=neutralise(line)).font = Font(
-                bold=index == 0, size=14 if index == 0 else 11)
-            ws.cell(row=row_number, column=1).alignment = Alignment(horizontal="center" if index == 0 else "left")
-            if columns > 1:
-                ws.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=columns)
-        row_number += 1
-        header_row = row_number
-        for column, header in enumerate(sheet.headers, start=1):
-            cell = ws.cell(row=header_row, column=column, value=header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = border
-        for values in sheet.rows:
-            row_number += 1
-            for column, value in enumerate(values, start=1):
-                cell = ws.cell(row=row_number, column=column, value=_cell(value))
-                cell.border = border
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
-        for line in sheet.footer_lines:
-            row_number += 2
-            ws.cell(row=row_number, column=1, value=neutralise(line))
+        header_row = len(sheet.title_lines) + 1
         widths = sheet.widths or [max(8, len(str(h)) * 2 + 2) for h in sheet.headers]
         for column, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        ws.freeze_panes = f"A{header_row + 1}"
         ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = "9"  # A4
         ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    if not workbook.sheetnames:
+        last = get_column_letter(columns)
+        for index, line in enumerate(sheet.title_lines):
+            cell = WriteOnlyCell(ws, value=neutralise(line))
+            cell.font = title_font if index == 0 else line_font
+            cell.alignment = Alignment(horizontal="center" if index == 0 else "left")
+            ws.append([cell])
+            if columns > 1:
+                ws.merged_cells.add(f"A{index + 1}:{last}{index + 1}")
+        header = []
+        for text in sheet.headers:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font, cell.alignment, cell.border = bold, centred, border
+            header.append(cell)
+        ws.append(header)
+        # One style per kind of cell, registered once and copied (setting ``border`` on each
+        # cell would hash the Border again for every cell).
+        styles = {}
+        for kind, number_format in ((str, None), (date, formats[date]), (datetime, formats[datetime])):
+            template = WriteOnlyCell(ws)
+            template.border = border
+            if number_format:
+                template.number_format = number_format
+            styles[kind] = template._style
+        for values in sheet.rows:
+            row = []
+            for value in values:
+                cell = WriteOnlyCell(ws, value=_cell(value))
+                cell._style = copy(styles[datetime if isinstance(value, datetime)
+                                          else date if isinstance(value, date) else str])
+                row.append(cell)
+            ws.append(row)
+        for line in sheet.footer_lines:
+            ws.append([])
+            ws.append([neutralise(line)])
+    if not taken:
         workbook.create_sheet("空")
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -204,15 +225,38 @@ def pdf_bytes(sheet: Sheet) -> bytes:
         story.append(Paragraph(_escape(line), title_style if index == 0 else line_style))
     if sheet.title_lines:
         story.append(Spacer(1, 4 * mm))
-    data = [[Paragraph(_escape(h), cell_style) for h in sheet.headers]]
-    for values in sheet.rows:
-        data.append([Paragraph(_escape(_csv_value(v)), cell_style) for v in values])
     available = pagesize[0] - 30 * mm
     widths = list(sheet.widths or [1] * len(sheet.headers))
     total = sum(widths) or 1
-    table = LongTable(data, colWidths=[available * w / total for w in widths], repeatRows=1)
+    column_widths = [available * w / total for w in widths]
+    # A text that fits its column on one line is drawn as it is; only longer ones become a
+    # wrapping Paragraph (building one per cell made 2,000 rows take seconds).
+    room = [w - 2 * CELL_PADDING for w in column_widths]
+    string_width = pdfmetrics.stringWidth
+
+    def cell(value: Any, column: int) -> Any:
+        text = str(_csv_value(value))
+        if isinstance(value, (int, float)) or "\n" not in text and (
+                column >= len(room) or string_width(text, PDF_FONT, 10) <= room[column]):
+            return text  # (a number cannot wrap anyway)
+        return Paragraph(_escape(text), cell_style)
+
+    data = [[cell(h, i) for i, h in enumerate(sheet.headers)]]
+    heights: list[float | None] = [
+        None if any(isinstance(c, Paragraph) for c in data[0]) else HEADER_HEIGHT]
+    for values in sheet.rows:
+        row = [cell(v, i) for i, v in enumerate(values)]
+        data.append(row)
+        # A row of one-line texts has a known height; reportlab measures only the others
+        # (measuring every row again at each page break was most of the time).
+        heights.append(None if any(isinstance(c, Paragraph) for c in row) else ROW_HEIGHT)
+    table = LongTable(data, colWidths=column_widths, rowHeights=heights, repeatRows=1)
     table.setStyle([
         ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 10),
+        ("LEADING", (0, 0), (-1, -1), 12),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

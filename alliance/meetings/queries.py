@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from alliance.auth.roles import LIAISON, READERS_OF_ALL
 from alliance.core.dates import LOCAL_TZ
@@ -104,7 +104,8 @@ def attendance_query(meeting: Meeting, user, *, sort: str = "strokes", unit_id: 
             .where(Attendance.meeting_id == meeting.id)
             .join(Person, Person.id == Attendance.person_id)
             .outerjoin(MemberUnit, MemberUnit.id == Attendance.unit_id)
-            .options(joinedload(Attendance.person), joinedload(Attendance.unit),
+            # person and unit come with the joins the sort needs (not a second join each)
+            .options(contains_eager(Attendance.person), contains_eager(Attendance.unit),
                      joinedload(Attendance.substitute_for)))
     if unit_id:
         stmt = stmt.where(Attendance.unit_id == unit_id)

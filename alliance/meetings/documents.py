@@ -12,8 +12,8 @@ from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ, format_date_zh, format_datetime_zh
 from alliance.core.permissions import scoped
 from alliance.extensions import db
-from alliance.meetings.models import Attendance, Meeting
-from alliance.meetings.queries import attendance_query
+from alliance.meetings.models import ATTENDANCE_STATUSES, CAPACITIES, REPLIES, Meeting
+from alliance.meetings.queries import roster_rows
 from alliance.members.models import MemberUnit, Person, UnitRole
 
 
@@ -24,13 +24,9 @@ def time_text(meeting: Meeting) -> str:
     return f"{format_datetime_zh(start)}—{format_datetime_zh(end)}"
 
 
-def _title_of(attendance: Attendance, titles: dict[tuple[int, int], str]) -> str:
-    return titles.get((attendance.person_id, attendance.unit_id)) or attendance.person.title or ""
-
-
-def _role_titles(attendances) -> dict[tuple[int, int], str]:
+def _role_titles(person_ids) -> dict[tuple[int, int], str]:
     """Titles as printed (党委书记、行长) of the people's current roles: one query."""
-    ids = {a.person_id for a in attendances}
+    ids = set(person_ids)
     if not ids:
         return {}
     rows = db.session.execute(select(UnitRole.person_id, UnitRole.unit_id, UnitRole.title).where(
@@ -41,22 +37,24 @@ def _role_titles(attendances) -> dict[tuple[int, int], str]:
 
 def roster_sheet(meeting: Meeting, user, *, sort: str, sheet: str, full_mobiles: bool,
                  alliance_name: str) -> exports.Sheet:
-    attendances = db.session.scalars(attendance_query(meeting, user, sort=sort)).unique().all()
-    titles = _role_titles(attendances)
+    rows_in = roster_rows(meeting, user, sort=sort)
+    titles = _role_titles(r.person_id for r in rows_in)
+
+    def title_of(r) -> str:
+        return titles.get((r.person_id, r.unit_id)) or r.title or ""
+
     lines = [alliance_name, meeting.title, f"时间：{time_text(meeting)}    地点：{meeting.venue or ''}"]
     if sheet == "signin":
-        rows = [(i, a.unit.name if a.unit else "", a.person.name, _title_of(a, titles), "")
-                for i, a in enumerate(attendances, start=1)]
+        rows = [(i, r.unit_name or "", r.name, title_of(r), "") for i, r in enumerate(rows_in, start=1)]
         return exports.Sheet("签到表", ["序号", "单位", "姓名", "职务", "签到"], rows,
                              title_lines=["签到表", *lines], widths=[6, 30, 10, 20, 16])
     rows = []
-    for i, a in enumerate(attendances, start=1):
-        category = a.unit.category if a.unit else None
-        mobile = exports.shown_mobile(a.person.mobile, user, full=full_mobiles, unit_category=category)
-        note = f"代{a.substitute_for.name}" if a.substitute_for else (a.leave_reason or "")
-        rows.append((i, a.unit.name if a.unit else "", a.person.name, _title_of(a, titles), mobile,
-                     a.capacity_label, a.reply_label, a.status_label,
-                     format_datetime_zh(a.signed_in_at) if a.signed_in_at else "", note))
+    for i, r in enumerate(rows_in, start=1):
+        mobile = exports.shown_mobile(r.mobile, user, full=full_mobiles, unit_category=r.unit_category)
+        note = f"代{r.substitute_name}" if r.substitute_name else (r.leave_reason or "")
+        rows.append((i, r.unit_name or "", r.name, title_of(r), mobile,
+                     CAPACITIES.label(r.capacity), REPLIES.label(r.reply), ATTENDANCE_STATUSES.label(r.status),
+                     format_datetime_zh(r.signed_in_at) if r.signed_in_at else "", note))
     return exports.Sheet("花名册", ["序号", "单位", "姓名", "职务", "手机", "身份", "回执", "出席", "签到时间", "备注"],
                          rows, title_lines=["参会人员花名册", *lines],
                          widths=[6, 26, 9, 16, 13, 7, 9, 7, 16, 14], landscape=True)

@@ -18,7 +18,7 @@ from alliance.civic.models import (FESTIVALS, CivicEvent, ItemLedger, ServiceOrd
 from alliance.civic.schemas import (BatchSchema, EventListArgs, EventPage, EventPatchSchema,
                                     EventSchema, FestivalArgs, FestivalSchema, HandoutSchema,
                                     LedgerPage, LedgerSchema, OrderActionSchema, OrderPage,
-                                    OrderSchema, ProjectPage, ProjectSchema, RecordListArgs,
+                                    OrderSchema, ServiceProjectPage, ServiceProjectSchema, RecordListArgs,
                                     ServiceRecordPage, ServiceRecordSchema, TeamPage, TeamSchema,
                                     VenueListArgs, VenuePage, VenueSchema, VolunteerDetailSchema,
                                     VolunteerPage, VolunteerSchema)
@@ -142,7 +142,7 @@ def volunteer_certificate(volunteer_id):
 @blp.route("/service-projects")
 @roles_required()
 @blp.arguments(PagingArgs, location="query", as_kwargs=True)
-@blp.response(200, ProjectPage)
+@blp.response(200, ServiceProjectPage)
 def list_projects(page, per_page):
     """服务菜单"""
     return page_body(paginate(queries.project_list_query(current_user), page, per_page))
@@ -150,8 +150,8 @@ def list_projects(page, per_page):
 
 @blp.route("/service-projects", methods=["POST"])
 @roles_required(*MANAGERS)
-@blp.arguments(ProjectSchema)
-@blp.response(201, ProjectSchema)
+@blp.arguments(ServiceProjectSchema)
+@blp.response(201, ServiceProjectSchema)
 def create_project(data):
     """新增服务项目（工作人员）"""
     project = services.save_project(current_user, data)
@@ -161,7 +161,7 @@ def create_project(data):
 
 @blp.route("/service-projects/<int:project_id>")
 @roles_required()
-@blp.response(200, ProjectSchema)
+@blp.response(200, ServiceProjectSchema)
 def get_project(project_id):
     """服务项目详情"""
     return get_visible_or_404(ServiceProject, project_id)

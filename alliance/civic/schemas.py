@@ -66,7 +66,7 @@ class VolunteerDetailSchema(VolunteerSchema):
     verified_hours = ma.fields.Float(dump_only=True)
 
 
-class ProjectSchema(RecordSchema):
+class ServiceProjectSchema(RecordSchema):
     name = Str(required=True, validate=length(100, 1))
     team_id = Int(allow_none=True)
     festival = Str(allow_none=True, validate=one_of(FESTIVALS.codes), metadata={"description": _help("节日", FESTIVALS)})
@@ -202,7 +202,7 @@ class FestivalSchema(BaseSchema):
 VenuePage = page_schema(VenueSchema, "VenuePage")
 TeamPage = page_schema(TeamSchema, "TeamPage")
 VolunteerPage = page_schema(VolunteerSchema, "VolunteerPage")
-ProjectPage = page_schema(ProjectSchema, "ProjectPage")
+ServiceProjectPage = page_schema(ServiceProjectSchema, "ServiceProjectPage")
 OrderPage = page_schema(OrderSchema, "OrderPage")
 EventPage = page_schema(EventSchema, "EventPage")
 ServiceRecordPage = page_schema(ServiceRecordSchema, "ServiceRecordPage")

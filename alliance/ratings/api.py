@@ -16,7 +16,7 @@ from alliance.ratings import evidence, queries, reports, services
 from alliance.ratings.access import (EDITORS, editable_rating, organization_for_rating,
                                      rating_options)
 from alliance.ratings.models import PartyOrganization, Rating, RatingObjection, Rubric
-from alliance.ratings.schemas import (DecisionArgs, EvidenceFormSchema, EvidenceUploadSchema, DistributionSchema, ObjectionAnswerArgs,
+from alliance.ratings.schemas import (RatingDecisionArgs, EvidenceFormSchema, EvidenceUploadSchema, DistributionSchema, ObjectionAnswerArgs,
                                       ObjectionSchema, OrganizationListArgs, OrganizationPage,
                                       OrganizationPatchSchema, OrganizationSchema, RatingListArgs,
                                       RatingPage, RatingSchema, ReturnArgs, ReviewArgs,
@@ -287,7 +287,7 @@ def nominate_rating(data, rating_id):
 
 @blp.route("/ratings/<int:rating_id>/district-decision", methods=["POST"])
 @roles_required(*MANAGERS)
-@blp.arguments(DecisionArgs)
+@blp.arguments(RatingDecisionArgs)
 @blp.response(200, RatingSchema)
 def district_decision(data, rating_id):
     """登记区级认定结果"""

@@ -174,7 +174,7 @@ class ObjectionAnswerArgs(BaseSchema):
     answer = Str(required=True, validate=length(2000), metadata={"description": "答复"})
 
 
-class DecisionArgs(BaseSchema):
+class RatingDecisionArgs(BaseSchema):
     version = Int(required=True)
     approved = Bool(required=True, metadata={"description": "区级是否认定"})
     note = Str(allow_none=True, validate=length(500), metadata={"description": "区级意见"})

@@ -303,7 +303,7 @@ def download(data: bytes, filename: str, kind: str | None = None) -> Response:
     """A file download with a Chinese file name that every browser keeps (RFC 6266/5987)."""
     kind = kind or filename.rsplit(".", 1)[-1]
     ascii_name = f"export.{kind}"
-    response = Response(data, mimetype=MIMETYPES.get(kind, "application/octet-stream"))
+    response = Response(data, content_type=MIMETYPES.get(kind, "application/octet-stream"))
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
     response.headers["Cache-Control"] = "no-store"

@@ -82,6 +82,7 @@ def test_download_keeps_the_chinese_file_name(app):
     with app.test_request_context():
         response = download(b"x", "签到表.csv")
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
     assert "filename*=UTF-8''%E7%AD%BE%E5%88%B0%E8%A1%A8.csv" in response.headers["Content-Disposition"]
 
 

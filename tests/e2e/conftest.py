@@ -325,6 +325,9 @@ def log_in():
         page.get_by_label("密码", exact=True).fill(password)
         page.get_by_role("button", name="登录", exact=True).click()
         expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
+        # The URL changes when the next page starts; its scripts (Bootstrap's collapse, the
+        # pickers) are there only once it has loaded: a tap before that does nothing.
+        page.wait_for_load_state("load")
         return page
 
     return _log_in

@@ -82,6 +82,10 @@ class MemberUnit(AllianceRecord, db.Model):
               postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_member_units_search_key_trgm", "search_key", postgresql_using="gin",
               postgresql_ops={"search_key": "gin_trgm_ops"}),
+        # every column the search ORs needs its own, or PostgreSQL scans the table (migration search_2)
+        Index("ix_member_units_short_name_trgm", "short_name", postgresql_using="gin",
+              postgresql_ops={"short_name": "gin_trgm_ops"}),
+        Index("ix_member_units_uscc_trgm", "uscc", postgresql_using="gin", postgresql_ops={"uscc": "gin_trgm_ops"}),
     )
     __audit_ignored__ = frozenset({"name_sort_key", "search_key"})
 
@@ -136,6 +140,8 @@ class Person(AllianceRecord, db.Model):
         Index("ix_people_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_people_search_key_trgm", "search_key", postgresql_using="gin",
               postgresql_ops={"search_key": "gin_trgm_ops"}),
+        Index("ix_people_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
+        Index("ix_people_mobile_trgm", "mobile", postgresql_using="gin", postgresql_ops={"mobile": "gin_trgm_ops"}),
         # The list in 笔画/拼音 order reads a page off these instead of sorting every person.
         Index("ix_people_list_strokes", "alliance_id", "deleted_at", "name_stroke_key", "id"),
         Index("ix_people_list_pinyin", "alliance_id", "deleted_at", "name_pinyin_key", "id"),

@@ -89,8 +89,14 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
         stmt = stmt.where(Person.deleted_at.is_not(None))
     if q:
         q = q.strip()[:50]
-        stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q),
-                              *_pinyin_match(Person, q)))
+        # A whole mobile number is looked up as it is (the unique index); a part of one by
+        # trigrams, which for digits every mobile shares (138…) match thousands of rows.
+        # Four digits or more are (a part of) a mobile: names and titles are not searched for them.
+        if q.isdigit() and len(q) >= 4:
+            stmt = stmt.where(Person.mobile == q if len(q) == 11 else _like(Person.mobile, q))
+        else:
+            stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q),
+                                  *_pinyin_match(Person, q)))
     if sort == "pinyin":
         order = (Person.name_pinyin_key, Person.id)
     elif sort == "name":

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from flask import Response
 
+from alliance.core.dates import LOCAL_TZ
 from alliance.core.roles import MANAGERS
 from alliance.core.validators import mask_mobile
 
@@ -136,7 +137,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             row_number += 1
             for column, value in enumerate(values):
                 if isinstance(value, datetime):
-                    ws.write_datetime(row_number, column, value.replace(tzinfo=None), formats[datetime])
+                    ws.write_datetime(row_number, column, _local(value), formats[datetime])
                 elif isinstance(value, date):
                     ws.write_datetime(row_number, column, datetime(value.year, value.month, value.day),
                                       formats[date])
@@ -185,9 +186,14 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _local(value: datetime) -> datetime:
+    """Times are stored in UTC and shown in Asia/Shanghai; a spreadsheet cell has no zone."""
+    return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value.tzinfo else value
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return _local(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return _cell(value)

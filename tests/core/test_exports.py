@@ -99,3 +99,16 @@ def test_control_characters_do_not_break_the_workbook():
     rows = [[1, "单位\x00\x07名", "张\x1b轩", "书记", ""]]
     ws = load_workbook(io.BytesIO(xlsx_bytes([_sheet(rows)]))).active
     assert ws["B5"].value == "单位名" and ws["C5"].value == "张轩"
+
+
+def test_stored_utc_times_are_exported_in_shanghai_time():
+    from datetime import datetime, timezone
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    signed_in = datetime(2021, 1, 21, 1, 30, tzinfo=timezone.utc)  # 09:30 in 梅陇
+    sheet = Sheet("签到", ["姓名", "签到时间"], [("马健", signed_in)])
+    assert csv_bytes(sheet).decode("utf-8-sig").splitlines()[1] == "马健,2021-01-21 09:30"
+    ws = load_workbook(BytesIO(xlsx_bytes([sheet]))).active
+    assert ws["B2"].value == datetime(2021, 1, 21, 9, 30)

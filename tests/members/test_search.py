@@ -28,3 +28,13 @@ def test_a_renamed_person_is_found_by_the_new_name(world, api_as):
     assert api.patch(f"/api/v1/people/{person.id}", json={"name": "李四", "version": person.version}).status_code == 200
     assert [p["name"] for p in api.get("/api/v1/people?q=ls").get_json()["items"]] == ["李四"]
     assert api.get("/api/v1/people?q=zs").get_json()["total"] == 0
+
+
+def test_digits_find_people_by_a_whole_or_partial_mobile(world, api_as):
+    factories.make_person(world.alliance, "张轩", mobile="13800138000")
+    factories.make_person(world.alliance, "徐虹", mobile="13900139000")
+    api = api_as(world.staff)
+    for q, expected in (("13800138000", ["张轩"]), ("1380013800", ["张轩"]), ("9000", ["徐虹"]),
+                        ("1380013800X", [])):
+        names = [p["name"] for p in api.get("/api/v1/people", query_string={"q": q}).get_json()["items"]]
+        assert names == expected, q

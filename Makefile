@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 3
 
-.PHONY: run test install install-dev db demo browser clean bench
+.PHONY: run test install install-dev db demo browser lock clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ run: demo
 test: install-dev
 	$(BIN)/python scripts/run_tests.py
 
+## browser: install Debian's chromium for the browser tests (apt-get, as root); `make test`
+## does this by itself only under CI=true
+browser:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+
+## lock: regenerate requirements*.txt (pinned, with hashes) from requirements*.in (README "Development")
+lock:
+	$(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet pip-tools==7.7.0
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)-tools/bin/pip-compile --quiet --generate-hashes \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)-tools/bin/pip-compile --quiet --generate-hashes \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
 ## bench: query counts flat in data size (fails if not), then app vs framework floor under gunicorn
 ## (BENCH_SECONDS, BENCH_DATABASES, BENCH_POSTGRES_URL, BENCH_PORT: see benchmarks/README.md)
 bench: install-dev
@@ -51,4 +64,4 @@ bench: install-dev
 	$(BIN)/python benchmarks/speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV)-tools .pytest_cache .hypothesis

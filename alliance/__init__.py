@@ -44,7 +44,6 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     login_manager.init_app(app)
 
     import alliance.audit.recorder  # noqa: F401  (the flush hook that writes the audit trail)
-
     from alliance.auth.sessions import DatabaseSessionInterface
 
     app.session_interface = DatabaseSessionInterface()
@@ -83,5 +82,5 @@ def _trust_proxies(app: Flask) -> None:
 
     hops = int(os.environ.get("TRUSTED_PROXIES", app.config.get("TRUSTED_PROXIES", 0)) or 0)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 

@@ -24,13 +24,18 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from register_pages import PASSWORD, bulk_insert, create_alliance_and_staff, measure, migrated_app, pad  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
-from register_pages import (PASSWORD, bulk_insert, create_alliance_and_staff, measure,  # noqa: E402
-                            migrated_app, pad)
-
-from alliance.civic.models import (CivicEvent, ServiceProject, ServiceRecord, Venue, Volunteer,  # noqa: E402
-                                   VolunteerTeam, team_members)
+from alliance.civic.models import (  # noqa: E402
+    CivicEvent,
+    ServiceProject,
+    ServiceRecord,
+    Venue,
+    Volunteer,
+    VolunteerTeam,
+    team_members,
+)
 from alliance.core.dates import LOCAL_TZ  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
@@ -51,7 +56,8 @@ def load(alliance_id: int, records: int, rng: random.Random) -> int:
                                   "address": None, "unit_id": None, "host_name": None, "is_sample": True}])[0]
     venues = bulk_insert(Venue, [{**stamp, "kind": kind, "name": f"{label}{n:02d}", "parent_id": centre,
                                   "address": None, "unit_id": None, "host_name": None, "is_sample": True}
-                                 for kind, label, count in (("station", "基准实践站", 71), ("public_space", "基准益空间", 6))
+                                 for kind, label, count in (("station", "基准实践站", 71),
+                                                            ("public_space", "基准益空间", 6))
                                  for n in range(1, count + 1)])
     teams = bulk_insert(VolunteerTeam, [{**stamp, "name": f"基准服务队{n}", "unit_id": None, "description": None,
                                          "is_sample": True} for n in range(40)])

@@ -101,7 +101,7 @@ def activities():
     limit, offset = _page(20)
     rows = _rows("SELECT id, occurred_on, kind, title, participant_count FROM activities "
                  "WHERE alliance_id = :a AND deleted_at IS NULL ORDER BY occurred_on DESC, id DESC "
-                 f"LIMIT {limit} OFFSET {offset}", {"a": ALLIANCE_ID})
+                 "LIMIT :limit OFFSET :offset", {"a": ALLIANCE_ID, "limit": limit, "offset": offset})
     return render_template_string(TABLE, title="共建活动", columns=["编号", "日期", "类型", "标题", "人数"],
                                   rows=rows)
 

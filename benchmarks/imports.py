@@ -86,11 +86,11 @@ def bench_import(units: int, people: int) -> bool:
                  for i in range(people)])
             ok = True
             for label, kind, data in (("units", UNITS, unit_file), ("people", PEOPLE, people_file)):
-                (plan, _), preview = _timed(lambda: run_import(kind, data, f"{label}.xlsx",
-                                                               alliance_id=alliance.id, dry_run=True))
+                (plan, _), preview = _timed(lambda kind=kind, data=data, label=label: run_import(
+                    kind, data, f"{label}.xlsx", alliance_id=alliance.id, dry_run=True))
                 db.session.rollback()
-                (plan, counts), commit = _timed(lambda: run_import(kind, data, f"{label}.xlsx",
-                                                                   alliance_id=alliance.id, dry_run=False))
+                (plan, counts), commit = _timed(lambda kind=kind, data=data, label=label: run_import(
+                    kind, data, f"{label}.xlsx", alliance_id=alliance.id, dry_run=False))
                 _, save = _timed(db.session.commit)
                 rows = len(plan.rows)
                 print(f"import {label:6} {rows:6} rows: preview {preview:6.2f} s, commit {commit + save:6.2f} s"
@@ -162,7 +162,7 @@ def bench_search(count: int, repeat: int = 30) -> bool:
         for _ in range(repeat):
             counter = []
             with app.app_context():
-                listener = lambda *a, **k: counter.append(1)  # noqa: E731
+                listener = lambda *a, counter=counter, **k: counter.append(1)  # noqa: E731
                 event.listen(db.engine, "before_cursor_execute", listener)
                 start = time.perf_counter()
                 response = client.get(f"/api/v1/people?q={q}", headers=headers)

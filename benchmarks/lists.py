@@ -120,7 +120,7 @@ def run(needs: int, projects: int, resources: int, repeat: int) -> dict:
             with app.app_context():
                 counter = {"n": 0}
 
-                def count(*_args, **_kw):
+                def count(*_args, counter=counter, **_kw):
                     counter["n"] += 1
 
                 event.listen(db.engine, "before_cursor_execute", count)

@@ -23,8 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from register_pages import (PASSWORD, create_alliance_and_staff, load_data, measure,  # noqa: E402
-                            migrated_app, pad)
+from register_pages import PASSWORD, create_alliance_and_staff, load_data, measure, migrated_app, pad  # noqa: E402
 from sqlalchemy import select, text, update  # noqa: E402
 
 from alliance.audit.context import Actor, acting_as  # noqa: E402

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import register_pages as data  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-import register_pages as data  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 
 

@@ -62,7 +62,8 @@ PAGES = (
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程"
             "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官")
-GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文辉玉兰晓峰海燕春雪梅琳佳俊浩宇欣怡涵思雨博嘉懿诺晨阳天佑瑞雯婷颖慧"
+GIVEN_CHARS = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文辉"
+               "玉兰晓峰海燕春雪梅琳佳俊浩宇欣怡涵思雨博嘉懿诺晨阳天佑瑞雯婷颖慧")
 PLACES = ("梅陇", "华漕", "虹桥", "七宝", "莘庄", "颛桥", "吴泾", "马桥", "浦江", "古美", "江川", "新虹",
           "龙柏", "春申", "景谷", "银都", "莲花", "平阳", "罗阳", "航华", "东兰", "田林", "凌云", "长桥")
 BRAND_CHARS = "华申通达联信恒泰鑫源宏盛嘉禾汇丰瑞祥东方明光创新天海浦金银龙凤云峰锦程"
@@ -86,7 +87,8 @@ UNIT_KINDS = {
 }
 PERSON_TITLES = ("党委书记", "党支部书记", "办公室主任", "党务干事", "总经理", "副校长", "院长", "行长",
                  "居委会主任", "村委会主任", "工会主席", "社工", "志愿者", None, None)
-ACTIVITY_TITLES = ("主题党日：{place}党建联盟共学", "{place}社区志愿服务", "走访{place}结对单位", "党课：{place}红色足迹",
+ACTIVITY_TITLES = ("主题党日：{place}党建联盟共学", "{place}社区志愿服务", "走访{place}结对单位",
+                   "党课：{place}红色足迹",
                    "{place}联建共建签约", "{place}垃圾分类宣传", "{place}敬老助老志愿活动", "{place}党员先锋岗交流")
 SECRETARY_TITLES = ("党委书记", "党支部书记", "党总支书记")
 LIAISON_TITLES = ("党务干事", "办公室主任", "组织委员")
@@ -278,17 +280,17 @@ def load_data(alliance_id: int, unit_count: int, person_count: int,
     unit_ids, person_ids = bulk_insert(MemberUnit, units), bulk_insert(Person, people)
     roles = role_rows(rng, unit_ids, person_ids, stamp)
     role_ids = bulk_insert(UnitRole, roles)
-    names = {("MemberUnit", i): row["name"] for i, row in zip(unit_ids, units)}
-    names |= {("Person", i): row["name"] for i, row in zip(person_ids, people)}
+    names = {("MemberUnit", i): row["name"] for i, row in zip(unit_ids, units, strict=False)}
+    names |= {("Person", i): row["name"] for i, row in zip(person_ids, people, strict=False)}
     names |= {("UnitRole", i): " ".join((names["MemberUnit", row["unit_id"]],
                                          UNIT_ROLES.label(row["role"]),
                                          names["Person", row["person_id"]]))
-              for i, row in zip(role_ids, roles)}
+              for i, row in zip(role_ids, roles, strict=False)}
     if activity_count:
         activities = activity_rows(rng, unit_ids, activity_count, stamp)
         activity_ids = bulk_insert(Activity, activities)
         bulk_insert(ActivityPhoto, photo_rows(rng, activity_ids, stamp))
-        names |= {("Activity", i): row["title"] for i, row in zip(activity_ids, activities)}
+        names |= {("Activity", i): row["title"] for i, row in zip(activity_ids, activities, strict=False)}
     entry = {"alliance_id": alliance_id, "occurred_at": now, "actor_name": "benchmark",
              "source": "system", "action": "create"}
     db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), [

@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import register_pages as data  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, inspect, text  # noqa: E402
 
-import register_pages as data  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/h_speed"

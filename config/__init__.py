@@ -87,7 +87,7 @@ class DefaultConfig:
     TOKEN_FREE_FAILURES_PER_ADDRESS = 10  # bad API tokens, counted apart from logins
     LOGIN_MAX_DELAY = timedelta(minutes=15)
     KNOWN_ADDRESS_PERIOD = timedelta(days=30)
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (idle-limited) session
@@ -119,12 +119,12 @@ class DevelopmentConfig(DefaultConfig):
 
 class TestingConfig(DefaultConfig):
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test config only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     # Tests that exercise CSRF switch it back on; most post forms through the test client.
     WTF_CSRF_ENABLED = False
     # Hashing cost is not under test in most tests; the auth tests check scrypt explicitly.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - an algorithm name
 
 
 class ProductionConfig(DefaultConfig):
@@ -146,7 +146,7 @@ def load_config(name: str | None = None) -> type[DefaultConfig]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"ALLIANCE_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")
+        raise RuntimeError(f"ALLIANCE_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}") from None
 
 
 def resolve_secret_key(config: type[DefaultConfig]) -> str:

@@ -21,7 +21,7 @@ def unit_form_data(unit=None, **overrides) -> dict:
     """Everything a browser posts from the unit form (empty strings for empty inputs)."""
     fields = ("name", "short_name", "category", "uscc", "tier", "status", "joined_on", "left_on",
               "sort_order", "address", "phone", "grid", "description")
-    data = {field: "" for field in fields}
+    data = dict.fromkeys(fields, "")
     data.update(status="active")
     if unit is not None:
         for field in fields:

@@ -2,9 +2,16 @@
 ``test_every_route_has_a_row``, so nobody forgets to decide (and test) who may use it.
 
 Rows give the status for: anonymous, the liaison of the record's unit, the liaison of another
-unit, organizer, staff, admin. Requests are built so that none of them changes data: writes
-carry a stale version (409) or a body that fails validation after the permission checks, so one
-database serves the whole matrix.
+unit, organizer, staff, admin. The ids in the paths are real records of unit A (``matrix_world``;
+``{other_...}`` names real records of unit B), so the other unit's liaison asks for records that
+exist. Requests are built so that, mostly, none of them changes data: writes carry a stale
+version (409) or a body that fails validation after the permission checks.
+
+Whether the data changed is checked too, for every request: the database's rows are compared
+before and after (bookkeeping tables apart: sessions, login attempts, tokens, the audit trail).
+A row says which roles' requests change data with ``changes="n n n n y y"`` (same order as
+the statuses; by default nobody's does); any change is undone right after, so one database
+serves the whole matrix.
 """
 from __future__ import annotations
 
@@ -25,10 +32,17 @@ class Case:
     data: dict | None = None  # form data (UI) or JSON (API)
     files: bool = False  # send a multipart upload with one text file
     fresh_client: bool = False  # the request ends the session (logout)
+    changes: str | None = None  # six "y"/"n", in ROLES order: does the request change data?
     statuses: dict = field(init=False)
+    changed: dict = field(init=False)
 
     def __post_init__(self):
-        self.statuses = dict(zip(ROLES, (int(s) for s in self.expected.split())))
+        statuses = self.expected.split()
+        marks = (self.changes or " ".join("n" * len(ROLES))).split()
+        assert len(statuses) == len(ROLES) and len(marks) == len(ROLES), f"six values: {self}"
+        assert set(marks) <= {"y", "n"}, f"changes are y or n: {self}"
+        self.statuses = dict(zip(ROLES, (int(s) for s in statuses), strict=True))
+        self.changed = dict(zip(ROLES, (m == "y" for m in marks), strict=True))
 
 
 STALE = {"version": "0"}
@@ -90,8 +104,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/units/{unit_id}?version=0"): Case("401 403 403 403 409 409"),
     ("POST", "/api/v1/units/{unit_id}/restore?version=0"): Case("401 403 403 403 409 409"),
     ("GET", "/api/v1/units/{unit_id}/roles"): Case("401 200 404 200 200 200"),
-    ("POST", "/api/v1/units/{unit_id}/roles"): Case("401 422 404 403 422 422",
-                                                    {"role": "head", "person_id": 999999, "started_on": "2021-01-01"}),
+    # a real person of another unit: the own liaison may not name them (422, nothing changes);
+    # staff and admin appoint them
+    ("POST", "/api/v1/units/{unit_id}/roles"): Case("401 422 404 403 201 201",
+                                                    {"role": "head", "person_id": "{other_person_id}",
+                                                     "started_on": "2021-01-01"},
+                                                    changes="n n n n y y"),
     ("PATCH", "/api/v1/units/{unit_id}/roles/{role_id}"): Case("401 409 404 403 409 409", {"version": 0}),
     ("DELETE", "/api/v1/units/{unit_id}/roles/{role_id}?version=0"): Case("401 403 403 403 409 409"),
     ("GET", "/api/v1/people"): Case("401 200 200 200 200 200"),
@@ -127,7 +145,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/civic/hours"): Case("302 200 200 200 200 200"),
     ("GET", "/civic/volunteers"): Case("302 200 200 200 200 200"),
     ("POST", "/civic/volunteers"): Case("302 200 200 403 200 200", {"name": ""}),
-    ("GET", "/civic/volunteers/{volunteer_id}/certificate.pdf"): Case("302 200 404 200 200 200"),
+    ("GET", "/civic/volunteers/{volunteer_id}/certificate.pdf"): Case("302 200 404 200 200 200",
+        changes="n y n y y y"),  # the first download registers the certificate number
     ("GET", "/civic/ledgers"): Case("302 200 200 200 200 200"),
     ("POST", "/civic/ledgers"): Case("302 200 200 403 200 200", {"item": ""}),
     ("GET", "/civic/ledgers/{ledger_id}"): Case("302 200 404 200 200 200"),
@@ -142,7 +161,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/volunteers"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/volunteers"): Case("401 422 422 403 422 422", {"name": ""}),
     ("GET", "/api/v1/volunteers/{volunteer_id}"): Case("401 200 404 200 200 200"),
-    ("GET", "/api/v1/volunteers/{volunteer_id}/certificate.pdf"): Case("401 200 404 200 200 200"),
+    ("GET", "/api/v1/volunteers/{volunteer_id}/certificate.pdf"): Case("401 200 404 200 200 200",
+        changes="n y n y y y"),  # the first download registers the certificate number
     ("GET", "/api/v1/service-projects"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/service-projects"): Case("401 403 403 403 422 422", {"name": ""}),
     ("GET", "/api/v1/service-projects/{project_id}"): Case("401 200 200 200 200 200"),
@@ -150,7 +170,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/service-orders"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/service-orders"): Case("401 422 422 403 422 422", {"project_id": 999999}),
     ("GET", "/api/v1/service-orders/{order_id}"): Case("401 200 404 200 200 200"),
-    ("POST", "/api/v1/service-orders/{order_id}/actions"): Case("401 409 404 403 409 409", {"action": "accept", "version": 0}),
+    ("POST", "/api/v1/service-orders/{order_id}/actions"): Case("401 409 404 403 409 409", {"action": "accept",
+                                                                                            "version": 0}),
     ("GET", "/api/v1/civic-events"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/civic-events"): Case("401 422 422 403 422 422", {"title": ""}),
     ("GET", "/api/v1/civic-events/{event_id}"): Case("401 200 404 200 200 200"),
@@ -269,16 +290,19 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/ratings"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/ratings"): Case("401 422 422 403 422 422", {"year": 2019}),
     ("GET", "/api/v1/ratings/{rating_id}"): Case("401 200 404 200 200 200"),
-    ("POST", "/api/v1/ratings/{rating_id}/self-assessment"): Case("401 409 404 403 409 409", {"version": 0, "items": []}),
+    ("POST", "/api/v1/ratings/{rating_id}/self-assessment"): Case("401 409 404 403 409 409", {"version": 0,
+                                                                                              "items": []}),
     ("POST", "/api/v1/ratings/{rating_id}/submit"): Case("401 409 404 403 409 409", {"version": 0}),
     ("POST", "/api/v1/ratings/{rating_id}/review"): Case("401 403 403 403 409 409", {"version": 0}),
     ("POST", "/api/v1/ratings/{rating_id}/notice"): Case("401 403 403 403 409 409", {"version": 0}),
     ("POST", "/api/v1/ratings/{rating_id}/confirm"): Case("401 403 403 403 409 409", {"version": 0}),
     ("POST", "/api/v1/ratings/{rating_id}/return"): Case("401 403 403 403 409 409", {"version": 0, "reason": "x"}),
     ("POST", "/api/v1/ratings/{rating_id}/nominate"): Case("401 403 403 403 409 409", {"version": 0}),
-    ("POST", "/api/v1/ratings/{rating_id}/district-decision"): Case("401 403 403 403 409 409", {"version": 0, "approved": True}),
+    ("POST", "/api/v1/ratings/{rating_id}/district-decision"): Case("401 403 403 403 409 409", {"version": 0,
+                                                                                                "approved": True}),
     ("POST", "/api/v1/ratings/{rating_id}/objections"): Case("401 403 403 403 422 422", {}),
-    ("POST", "/api/v1/ratings/{rating_id}/objections/{objection_id}/answer"): Case("401 403 403 403 409 409", {"version": 0, "answer": "x"}),
+    ("POST", "/api/v1/ratings/{rating_id}/objections/{objection_id}/answer"): Case("401 403 403 403 409 409",
+                                                                                   {"version": 0, "answer": "x"}),
     ("POST", "/api/v1/ratings/{rating_id}/evidence"): Case("401 422 422 403 422 422", files=True),
     ("GET", "/api/v1/ratings/{rating_id}/evidence/{evidence_id}"): Case("401 200 404 200 200 200"),
     ("GET", "/api/v1/reports/ratings?year=2020"): Case("401 200 200 200 200 200"),
@@ -362,7 +386,7 @@ def _rule_key(method: str, path: str) -> tuple[str, str]:
     import re
 
     path = path.split("?")[0]
-    path = re.sub(r"\{(%s)\}" % "|".join(STRING_PARAMS), r"<\1>", path)
+    path = re.sub(r"\{(" + "|".join(STRING_PARAMS) + r")\}", r"<\1>", path)
     return method, re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
 
@@ -389,8 +413,11 @@ def matrix_world(world):
     from tests.factories import SETUP, make_person
 
     person = make_person(world.alliance, "徐虹", mobile="13800138000")
+    other_person = make_person(world.alliance, "周敏", mobile="13900139000")
     with acting_as(SETUP):
         role = members.assign_role(world.unit_a, person, {"role": "secretary", "started_on": date(2020, 1, 1)})
+        other_role = members.assign_role(world.unit_b, other_person,
+                                         {"role": "secretary", "started_on": date(2020, 1, 1)})
         image = io.BytesIO()
         Image.new("RGB", (40, 30), "red").save(image, "JPEG")
         image.seek(0)
@@ -413,6 +440,9 @@ def matrix_world(world):
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
         "token_id": 999999,  # hardening: a token nobody owns
+        # records of unit B (the other liaison's own), for rows that name another unit's record
+        "other_unit_id": world.unit_b.id, "other_person_id": other_person.id,
+        "other_role_id": other_role.id,
     }
 
 
@@ -507,20 +537,77 @@ def _send(client, method, url, case, *, api: bool):
 
 def _fill(value, ids):
     if isinstance(value, str):
-        return value.format(**ids)
+        filled = value.format(**ids)
+        # "{person_id}" alone stands for the integer id (JSON), not its text
+        return ids[value[1:-1]] if value.startswith("{") and value[1:-1] in ids and \
+            isinstance(ids[value[1:-1]], int) else filled
     if isinstance(value, dict):
         return {k: _fill(v, ids) for k, v in value.items()}
     return value
 
 
-def test_route_matrix(matrix_world, sign_in, api_as, app):
+# Bookkeeping that any request may write: who is signed in, failed logins, token use, the trail.
+UNWATCHED_TABLES = {"web_sessions", "login_attempts", "api_tokens", "audit_entries"}
+
+
+def _watched_tables():
+    from alliance.extensions import db
+
+    return [t for t in db.metadata.sorted_tables if t.name not in UNWATCHED_TABLES]
+
+
+def _snapshot(db) -> dict[str, dict[tuple, dict]]:
+    """Every row of every watched table, by primary key."""
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in _watched_tables():
+            key = [c.name for c in table.primary_key.columns]
+            rows[table.name] = {tuple(r[k] for k in key): dict(r)
+                                for r in conn.execute(table.select()).mappings()}
+    return rows
+
+
+def _differences(before, after) -> list[str]:
+    found = []
+    for name in before:
+        old, new = before[name], after[name]
+        found += [f"{name} {k} added" for k in new.keys() - old.keys()]
+        found += [f"{name} {k} removed" for k in old.keys() - new.keys()]
+        found += [f"{name} {k} changed: " + ", ".join(c for c in old[k] if old[k][c] != new[k][c])
+                  for k in old.keys() & new.keys() if old[k] != new[k]]
+    return found
+
+
+def _restore(db, before, after) -> None:
+    """Put back the rows a request changed (new ones out, old ones back as they were)."""
+    tables = {t.name: t for t in _watched_tables()}
+    order = [t.name for t in _watched_tables()]
+    with db.engine.begin() as conn:
+        for name in reversed(order):
+            table = tables[name]
+            pk = list(table.primary_key.columns)
+            for key in after[name].keys() - before[name].keys():
+                conn.execute(table.delete().where(*(c == v for c, v in zip(pk, key, strict=True))))
+        for name in order:
+            table = tables[name]
+            pk = list(table.primary_key.columns)
+            for key, row in before[name].items():
+                if key not in after[name]:
+                    conn.execute(table.insert().values(**row))
+                elif after[name][key] != row:
+                    conn.execute(table.update().where(*(c == v for c, v in zip(pk, key, strict=True)))
+                                 .values(**row))
+    db.session.expire_all()
+
+
+def test_route_matrix(matrix_world, sign_in, api_as, app, db):
     world, ids = matrix_world
     users, pages, apis = _clients(world, sign_in, api_as)
     anonymous_page, anonymous_api = app.test_client(), api_as(None)
     failures = []
     for (method, path), case in MATRIX.items():
         url = path.format(**ids)
-        filled = Case(case.expected, _fill(case.data, ids), case.files, case.fresh_client)
+        filled = Case(case.expected, _fill(case.data, ids), case.files, case.fresh_client, case.changes)
         is_api = url.startswith("/api/v1/")
         for role in ROLES:
             if role == "anonymous":
@@ -529,8 +616,31 @@ def test_route_matrix(matrix_world, sign_in, api_as, app):
                 client = sign_in(users[role])
             else:
                 client = apis[role] if is_api else pages[role]
+            before = _snapshot(db)
             response = _send(client, method, url, filled, api=is_api)
+            after = _snapshot(db)
             expected = case.statuses[role]
             if response.status_code != expected:
                 failures.append(f"{method} {url} as {role}: {response.status_code}, expected {expected}")
+            changes = _differences(before, after)
+            if bool(changes) != case.changed[role]:
+                failures.append(f"{method} {url} as {role}: " + (
+                    f"changed data ({'; '.join(changes)}), expected no change" if changes
+                    else "changed nothing, expected a change"))
+            if changes:
+                _restore(db, before, after)
     assert not failures, "\n".join(failures)
+
+
+def test_the_matrix_notices_a_write_that_goes_through(matrix_world, sign_in, db):
+    """The change check itself bites: a write that succeeds where the row says "no change"."""
+    world, ids = matrix_world
+    client = sign_in(world.staff)
+    before = _snapshot(db)
+    response = client.post(f"/units/{ids['unit_id']}/delete", data={"version": "1"})
+    assert response.status_code == 302
+    after = _snapshot(db)
+    assert any(d.startswith(f"member_units ({ids['unit_id']},) changed: ") and "deleted_at" in d
+               for d in _differences(before, after))
+    _restore(db, before, after)
+    assert _differences(before, _snapshot(db)) == []

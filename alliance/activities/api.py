@@ -7,9 +7,15 @@ from flask_smorest import Blueprint
 from alliance.activities import services
 from alliance.activities.models import Activity
 from alliance.activities.queries import ActivityFilters, activity_list_query
-from alliance.activities.schemas import (ACTIVITY_PATCH_PARTIAL, ActivityListArgs, ActivityPage,
-                                         ActivityPatchSchema, ActivitySchema, PhotoArgs,
-                                         PhotoUploadSchema)
+from alliance.activities.schemas import (
+    ACTIVITY_PATCH_PARTIAL,
+    ActivityListArgs,
+    ActivityPage,
+    ActivityPatchSchema,
+    ActivitySchema,
+    PhotoArgs,
+    PhotoUploadSchema,
+)
 from alliance.activities.views import EDITORS, editable_activity, live_photo, send_photo
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body

@@ -8,7 +8,9 @@ from alliance.core.areas import Area, HomePanel, NavItem
 
 
 def _init_app(app: Flask) -> None:
-    from alliance.activities import api as activities_api, bp, views  # noqa: F401
+    import alliance.activities.views  # noqa: F401 - importing it adds the routes to bp
+    from alliance.activities import api as activities_api  # noqa: F401
+    from alliance.activities import bp
     from alliance.api import api
 
     app.register_blueprint(bp)

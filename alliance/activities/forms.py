@@ -9,10 +9,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.activities.models import ACTIVITY_KINDS
 from alliance.activities.services import MAX_PARTICIPANTS
-from alliance.core.uploads import IMAGES
-from alliance.core.forms import VersionedForm, select_choices
 from alliance.core.checks import coerce_id
-
+from alliance.core.forms import VersionedForm, select_choices
+from alliance.core.uploads import IMAGES
 
 
 class ActivityForm(VersionedForm):

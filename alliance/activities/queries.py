@@ -1,8 +1,10 @@
 """Activity queries shared by pages (the unit page too), the API and exports."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -13,7 +15,7 @@ from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
 
-def recent_activities(unit_id: int, limit: int = 10) -> list[Activity]:
+def recent_activities(unit_id: int, limit: int = 10) -> Sequence[Activity]:
     return db.session.scalars(
         select(Activity).where(Activity.unit_id == unit_id, Activity.deleted_at.is_(None))
         .options(selectinload(Activity.photos))
@@ -69,6 +71,7 @@ def activity_list_query(user, filters: ActivityFilters) -> Select:
                                                _like(MemberUnit.name, q))
         stmt = stmt.where(or_(_like(Activity.title, q), _like(Activity.participants, q),
                               _like(Activity.description, q), Activity.unit_id.in_(unit_ids)))
+    order: tuple[Any, ...]
     if filters.sort == "oldest":
         order = (Activity.occurred_on, Activity.id)
     else:

@@ -8,8 +8,22 @@ from flask_smorest.fields import Upload
 from alliance.activities.models import ACTIVITY_KINDS
 from alliance.activities.queries import ACTIVITY_SORTS
 from alliance.activities.services import ACTIVITY_FIELDS, MAX_PARTICIPANTS
-from alliance.api.schemas import (BaseSchema, Bool, Date, DateTime, Int, List, Nested, PagingArgs,
-                                  RecordSchema, Str, int_range, length, one_of, page_schema)
+from alliance.api.schemas import (
+    BaseSchema,
+    Bool,
+    Date,
+    DateTime,
+    Int,
+    List,
+    Nested,
+    PagingArgs,
+    RecordSchema,
+    Str,
+    int_range,
+    length,
+    one_of,
+    page_schema,
+)
 
 KIND_HELP = "活动类型：" + "、".join(f"{code} {label}" for code, label in ACTIVITY_KINDS.items())
 

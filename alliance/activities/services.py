@@ -8,8 +8,9 @@ again.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -17,8 +18,8 @@ from sqlalchemy import func, select
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core import uploads
-from alliance.core.dates import LOCAL_TZ
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
+from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import FieldErrors, RuleViolation
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.types import utcnow

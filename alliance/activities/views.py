@@ -12,10 +12,9 @@ from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activit
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core import uploads
 from alliance.core.forms import VersionOnlyForm, select_choices
-from alliance.core.views import button_action, date_arg, int_arg, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import (can_edit_unit_records, can_manage, deny, get_visible_or_404,
-                                       roles_required)
+from alliance.core.permissions import can_edit_unit_records, can_manage, deny, get_visible_or_404, roles_required
+from alliance.core.views import button_action, date_arg, int_arg, save_or_show
 from alliance.extensions import db
 from alliance.members.queries import unit_choices
 

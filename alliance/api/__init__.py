@@ -5,6 +5,7 @@ Each area registers its own smorest blueprint (``alliance/<area>/api.py``) on ``
 from __future__ import annotations
 
 import http
+from typing import Any
 
 from apispec import BasePlugin
 from flask import Flask, g, request
@@ -108,7 +109,7 @@ class AllianceApi(Api):
         """flask-smorest's component responses (one per status, plus DEFAULT_ERROR), described
         in Chinese for the statuses this API gives."""
         for status in http.HTTPStatus:
-            response = {"description": ERROR_DESCRIPTIONS.get(status, status.phrase)}
+            response: dict[str, Any] = {"description": ERROR_DESCRIPTIONS.get(status, status.phrase)}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
@@ -9,6 +10,8 @@ from marshmallow import validate
 # What an INTEGER column holds (core.checks, shared with the pages' argument parsing); a bigger
 # number can only be a mistake (and SQLite cannot bind one above 2**63: a 500 instead of a 422).
 from alliance.core.checks import DATE_RANGE_MESSAGE, INT_MAX, INT_MIN, date_in_range  # noqa: E402
+
+_Messages = dict[str, str | list[Any] | dict[Any, Any]]  # marshmallow's type of default_error_messages
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 # Messages every field may raise, in Chinese. Marshmallow merges ``default_error_messages``
@@ -16,7 +19,7 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class _Zh:
-    default_error_messages = {
+    default_error_messages: _Messages = {
         "required": "此项为必填",
         "null": "此项不能为空",
         "validator_failed": "输入无效",
@@ -26,7 +29,7 @@ class _Zh:
 class Str(_Zh, ma.fields.String):
     """Text; the document says no NUL (refused before any view, see ``web.errors``)."""
 
-    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
+    default_error_messages: _Messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
                               "control": "含有不允许的字符"}
 
     def __init__(self, *args, metadata=None, **kwargs):
@@ -45,7 +48,7 @@ class Str(_Zh, ma.fields.String):
 
 
 class Int(_Zh, ma.fields.Integer):
-    default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
+    default_error_messages: _Messages = {"invalid": "应为整数", "too_large": "数值过大"}
 
     def __init__(self, *, strict: bool = True, validate=None, **kwargs):
         # strict: a JSON 2.5 (or true) is an error, not silently 2 (query strings: strict=False).
@@ -60,7 +63,7 @@ class Bool(_Zh, ma.fields.Boolean):
     in a query string or form (always text) the words ``true``/``false``. ``strict=False``
     accepts the words in JSON too."""
 
-    default_error_messages = {"invalid": "应为 true 或 false"}
+    default_error_messages: _Messages = {"invalid": "应为 true 或 false"}
     WORDS = {"true": True, "True": True, "false": False, "False": False}
 
     def __init__(self, *, strict: bool = True, **kwargs):
@@ -70,9 +73,8 @@ class Bool(_Zh, ma.fields.Boolean):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):  # before the words: 0 == False and 1 == True in Python
             return value
-        if isinstance(value, str) and (not self.strict or _is_text_location(data)):
-            if value in self.WORDS:
-                return self.WORDS[value]
+        if isinstance(value, str) and (not self.strict or _is_text_location(data)) and value in self.WORDS:
+            return self.WORDS[value]
         raise self.make_error("invalid", input=value)
 
 
@@ -87,7 +89,7 @@ class Date(_Zh, ma.fields.Date):
     """``YYYY-MM-DD`` exactly (Python would also take ``20200101``, which OpenAPI's ``date``
     format does not allow)."""
 
-    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化",
+    default_error_messages: _Messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化",
                               "range": DATE_RANGE_MESSAGE}
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -100,19 +102,19 @@ class Date(_Zh, ma.fields.Date):
 
 
 class DateTime(_Zh, ma.fields.DateTime):
-    default_error_messages = {"invalid": "时间格式应为 ISO 8601"}
+    default_error_messages: _Messages = {"invalid": "时间格式应为 ISO 8601"}
 
 
 class Dict(_Zh, ma.fields.Dict):
-    default_error_messages = {"invalid": "应为对象"}
+    default_error_messages: _Messages = {"invalid": "应为对象"}
 
 
 class Nested(_Zh, ma.fields.Nested):
-    default_error_messages = {"type": "应为对象"}
+    default_error_messages: _Messages = {"type": "应为对象"}
 
 
 class List(_Zh, ma.fields.List):
-    default_error_messages = {"invalid": "应为列表"}
+    default_error_messages: _Messages = {"invalid": "应为列表"}
 
 
 def length(max_length: int, min_length: int | None = None) -> validate.Length:
@@ -179,7 +181,7 @@ def page_body(page) -> dict:
 class ErrorDetail(BaseSchema):
     code = Str()
     message = Str()
-    fields = Dict(keys=Str(), values=List(Str()))
+    fields = Dict(keys=Str(), values=List(Str()))  # type: ignore[assignment]  # a field named 'fields'
 
 
 class ErrorSchema(BaseSchema):

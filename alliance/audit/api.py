@@ -6,14 +6,25 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from alliance.api.schemas import (BaseSchema, Date, DateTime, Dict, Int, PagingArgs, Str,
-                                  length, one_of, page_body, page_schema)
-from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
+from alliance.api.schemas import (
+    BaseSchema,
+    Date,
+    DateTime,
+    Dict,
+    Int,
+    PagingArgs,
+    Str,
+    length,
+    one_of,
+    page_body,
+    page_schema,
+)
 from alliance.audit.labels import record_types
+from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.queries import AuditFilters, audit_query
-from alliance.core.roles import MANAGERS
 from alliance.core.pagination import paginate
 from alliance.core.permissions import roles_required
+from alliance.core.roles import MANAGERS
 
 blp = Blueprint("audit_api", __name__, url_prefix="/api/v1", description="操作日志（只读）")
 

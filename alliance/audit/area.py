@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from alliance.core.roles import MANAGERS
 from alliance.core.areas import Area, NavItem
+from alliance.core.roles import MANAGERS
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.audit.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.audit import api as audit_api, bp, views  # noqa: F401
+    from alliance.audit import api as audit_api  # noqa: F401
+    from alliance.audit import bp
     from alliance.audit.labels import describe_changes
 
     app.add_template_filter(describe_changes, "describe_changes")

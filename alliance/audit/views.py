@@ -5,8 +5,8 @@ from flask import render_template, request
 from flask_login import current_user
 
 from alliance.audit import bp
-from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.labels import record_types
+from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.queries import AuditFilters, audit_query
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import managers_only

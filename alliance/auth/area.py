@@ -9,8 +9,10 @@ from alliance.core.areas import Area, NavItem
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.auth.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.auth import api as auth_api, bp, cli, loaders, views  # noqa: F401
+    from alliance.auth import api as auth_api  # noqa: F401
+    from alliance.auth import bp, cli, loaders
 
     loaders.init_app(app)
     app.register_blueprint(bp)

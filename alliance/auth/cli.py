@@ -47,7 +47,7 @@ def create_command(username, role, unit_id, display_name, alliance_code, passwor
             db.session.rollback()
             for field, messages in exc.fields.items():
                 click.echo(f"{field}: {'；'.join(messages)}", err=True)
-            raise click.exceptions.Exit(1)
+            raise click.exceptions.Exit(1) from None
         db.session.commit()
     click.echo(f"已创建账号 {user.username}（{user.role_label}，{alliance.name}）")
 
@@ -118,6 +118,6 @@ def revoke_token_command(username, token_id, revoke_all):
             token = revoke_token(user, token_id)
         except LookupError:
             click.echo(f"{user.username} 没有编号为 {token_id} 的令牌", err=True)
-            raise click.exceptions.Exit(1)
+            raise click.exceptions.Exit(1) from None
         db.session.commit()
     click.echo(f"已撤销令牌 {token.prefix}…")

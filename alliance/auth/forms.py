@@ -4,8 +4,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, Length, Optional
 
 from alliance.auth.roles import ACCOUNT_ROLES
-from alliance.core.forms import BaseForm, VersionedForm, select_choices
 from alliance.core.checks import coerce_id
+from alliance.core.forms import BaseForm, VersionedForm, select_choices
 
 
 class LoginForm(BaseForm):

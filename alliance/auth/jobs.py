@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import delete
+from sqlalchemy.engine import CursorResult
 
-from alliance.core.areas import Job
 from alliance.auth.models import LoginAttempt, RequestKey, WebSession
+from alliance.core.areas import Job
 from alliance.core.types import utcnow
 from alliance.extensions import db
 
@@ -24,14 +26,14 @@ def purge_expired_sessions() -> int:
         WebSession.last_seen_at < now - current_app.config["SESSION_IDLE_TIMEOUT"],
         WebSession.created_at < now - current_app.config["SESSION_MAX_AGE"])))
     db.session.commit()
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 def purge_old_login_attempts() -> int:
     cutoff = utcnow() - max(ATTEMPT_RETENTION, current_app.config["LOGIN_THROTTLE_WINDOW"])
     result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))
     db.session.commit()
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 REQUEST_KEY_RETENTION = timedelta(days=1)
@@ -42,7 +44,7 @@ def purge_old_request_keys() -> int:
     cutoff = utcnow() - REQUEST_KEY_RETENTION
     result = db.session.execute(delete(RequestKey).where(RequestKey.created_at < cutoff))
     db.session.commit()
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 JOBS = {

@@ -10,11 +10,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from alliance.core.visibility import ReadersOfAll
 from alliance.auth.roles import ACCOUNT_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
 from alliance.core.models import AllianceRecord
 from alliance.core.request_keys import RequestKey  # noqa: F401  (its table is created with the accounts')
 from alliance.core.types import UTCDateTime, utcnow
+from alliance.core.visibility import ReadersOfAll
 from alliance.extensions import db
 from alliance.members.models import Alliance, MemberUnit
 

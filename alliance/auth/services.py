@@ -7,10 +7,12 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from alliance.audit.context import Actor
@@ -24,7 +26,7 @@ from alliance.core.validators import clean_text, validate_password
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
-TOKEN_PREFIX = "alt_"
+TOKEN_PREFIX = "alt_"  # noqa: S105 - a public marker, not a secret
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -114,7 +116,7 @@ def check_throttle(username: str | None, ip_address: str | None, *, kind: str = 
     for free, (count, latest) in checks:
         wait = _delay(count, free, config)
         if wait and latest is not None:
-            remaining = (latest + timedelta(seconds=wait) - now).total_seconds()
+            remaining = (cast(datetime, latest) + timedelta(seconds=wait) - now).total_seconds()
             if remaining > 0:
                 raise Throttled(int(remaining) + 1)
 
@@ -184,7 +186,7 @@ def _refuse_last_admin_leaving(user: User, cleaned: dict) -> None:
 
 def validate_account(data: dict, *, alliance_id: int, user: User | None = None) -> dict:
     """Clean and check account fields; raise FieldErrors with Chinese messages."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str] | str] = {}
     cleaned: dict = {}
     if user is None:
         username = normalize_username(data.get("username", ""))
@@ -268,7 +270,7 @@ def change_own_password(user: User, current: str, new: str, ip_address: str | No
     try:
         validate_password(new, username=user.username)
     except ValueError as exc:
-        raise FieldErrors({"new_password": [str(exc)]})
+        raise FieldErrors({"new_password": [str(exc)]}) from None
     _refuse_reused_password(user, new, "new_password")
     user.set_password(new)
     revoke_all_tokens(user, reason="密码修改")
@@ -316,7 +318,7 @@ def revoke_all_tokens(user: User, *, reason: str = "本人撤销") -> int:
     result = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
                                                        ApiToken.revoked_at.is_(None))
                                 .values(revoked_at=utcnow()))
-    count = result.rowcount or 0
+    count = cast(CursorResult, result).rowcount or 0
     if count:
         record_event("token_revoked", record=user,
                      summary=f"撤销 {user.username} 的全部接口令牌（{count}个，{reason}）")

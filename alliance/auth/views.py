@@ -1,8 +1,6 @@
 """Sign in and out, one's own password, and the admins' account pages."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -17,18 +15,13 @@ from alliance.auth.sessions import end_session, end_sessions_of_user, rotate_ses
 from alliance.core.errors import FieldErrors, StaleRecord
 from alliance.core.forms import select_choices, show_field_errors
 from alliance.core.permissions import get_visible_or_404, roles_required
+from alliance.core.views import safe_next
 from alliance.extensions import db
 from alliance.members.queries import unit_choices
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow same-site relative paths after login (no open redirect), and none with
-    control characters or backslashes (a header split, a browser reading ``/\\evil``)."""
-    if (target and target.startswith("/") and not target.startswith("//") and len(target) < 2000
-            and not any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target)
-            and not urlsplit(target).netloc):
-        return target
-    return url_for("web.home")
+    return safe_next(target, url_for("web.home"))
 
 
 # A browser that signed in to an account carries this signed cookie: a known device, which

@@ -9,29 +9,59 @@ from flask_smorest import Blueprint
 
 from alliance.activities.schemas import PhotoUploadSchema
 from alliance.api import api_errors, exempt_from_form_csrf
-from alliance.api.schemas import OptionalVersionArgs, page_body
+from alliance.api.schemas import OptionalVersionArgs, PagingArgs, page_body
 from alliance.auth.roles import MANAGERS
 from alliance.civic import queries, services
 from alliance.civic.festivals import festivals_in
-from alliance.civic.models import (FESTIVALS, CivicEvent, ItemLedger, ServiceOrder, ServiceProject,
-                                   ServiceRecord, Venue, Volunteer, VolunteerTeam)
-from alliance.civic.schemas import (BatchSchema, EventListArgs, EventPage, EventPatchSchema,
-                                    EventSchema, FestivalArgs, FestivalSchema, HandoutSchema,
-                                    LedgerPage, LedgerSchema, OrderActionSchema, OrderPage,
-                                    OrderSchema, ServiceProjectPage, ServiceProjectSchema, RecordListArgs,
-                                    ServiceRecordPage, ServiceRecordSchema, TeamPage, TeamSchema,
-                                    VenueListArgs, VenuePage, VenueSchema, VolunteerDetailSchema,
-                                    VolunteerPage, VolunteerSchema)
+from alliance.civic.models import (
+    FESTIVALS,
+    CivicEvent,
+    ItemLedger,
+    ServiceOrder,
+    ServiceProject,
+    ServiceRecord,
+    Venue,
+    Volunteer,
+    VolunteerTeam,
+)
+from alliance.civic.schemas import (
+    BatchSchema,
+    EventListArgs,
+    EventPage,
+    EventPatchSchema,
+    EventSchema,
+    FestivalArgs,
+    FestivalSchema,
+    HandoutSchema,
+    LedgerPage,
+    LedgerSchema,
+    OrderActionSchema,
+    OrderPage,
+    OrderSchema,
+    RecordListArgs,
+    ServiceProjectPage,
+    ServiceProjectSchema,
+    ServiceRecordPage,
+    ServiceRecordSchema,
+    TeamPage,
+    TeamSchema,
+    VenueListArgs,
+    VenuePage,
+    VenueSchema,
+    VolunteerDetailSchema,
+    VolunteerPage,
+    VolunteerSchema,
+)
 from alliance.core.pagination import paginate
 from alliance.core.permissions import get_visible_or_404, roles_required
-from alliance.api.schemas import PagingArgs
 from alliance.extensions import db
 
 blp = Blueprint("civic_api", __name__, url_prefix="/api/v1",
                 description="新时代文明实践（联络员只能在本单位的阵地和服务队记录活动、时长和台账）")
 exempt_from_form_csrf(blp)
 EDITORS = tuple(services.EDITOR_ROLES)
-PDF_RESPONSE = {"description": "PDF 文件", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+PDF_RESPONSE = {"description": "PDF 文件",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 
 
 
@@ -210,7 +240,10 @@ def get_order(order_id):
 @blp.response(200, OrderSchema)
 def order_action(data, order_id):
     """派单 / 接单 / 评单 / 取消：只允许从当前状态走下一步"""
-    order = get_visible_or_404(ServiceOrder, order_id) if current_user.role in MANAGERS else _order_for_liaison(order_id)
+    if current_user.role in MANAGERS:
+        order = get_visible_or_404(ServiceOrder, order_id)
+    else:
+        order = _order_for_liaison(order_id)
     services.advance_order(current_user, order, data.pop("action"), data, version=data.pop("version"))
     db.session.commit()
     return order

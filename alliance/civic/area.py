@@ -3,14 +3,22 @@ from __future__ import annotations
 
 from flask import Flask
 
-from alliance.civic.models import (FESTIVALS, LEDGER_ENTRY_KINDS, ORDER_STATUSES, ORGANIZER_KINDS,
-                                   RECORD_STATUSES, VENUE_KINDS)
+from alliance.civic.models import (
+    FESTIVALS,
+    LEDGER_ENTRY_KINDS,
+    ORDER_STATUSES,
+    ORGANIZER_KINDS,
+    RECORD_STATUSES,
+    VENUE_KINDS,
+)
 from alliance.core.areas import Area, HomePanel, NavItem
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.civic.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.civic import api as civic_api, bp, views  # noqa: F401
+    from alliance.civic import api as civic_api  # noqa: F401
+    from alliance.civic import bp
 
     app.register_blueprint(bp)
     api.register_blueprint(civic_api.blp)

@@ -44,7 +44,7 @@ def load_demo(alliance) -> list[str]:
     user = SimpleNamespace(role="staff", alliance_id=alliance.id, unit_id=None, display_name="分中心（演示）")
     rng = random.Random(RANDOM_SEED)
     unit_ids = dict(db.session.execute(select(MemberUnit.name, MemberUnit.id).where(
-        MemberUnit.alliance_id == alliance.id, MemberUnit.deleted_at.is_(None))).all())
+        MemberUnit.alliance_id == alliance.id, MemberUnit.deleted_at.is_(None))).tuples().all())
 
     centre = s.save_venue(user, {"kind": "sub_centre", "name": SUB_CENTRE, "address": "闵行区梅陇镇"})
     spaces = [s.save_venue(user, {"kind": "public_space", "name": ZHONGHUAN_SPACE, "parent_id": centre.id,
@@ -82,7 +82,8 @@ def load_demo(alliance) -> list[str]:
     porridge = s.save_project(user, {"name": "腊八节送暖心粥", "team_id": xiangyang.id, "festival": "laba"})
     menu = [s.save_project(user, {"name": name, "team_id": general[i % 3].id, "festival": festival}, is_sample=True)
             for i, (name, festival) in enumerate([
-                ("元宵猜灯谜（示例）", "lantern"), ("清明网上祭英烈（示例）", "qingming"), ("端午包粽子（示例）", "dragon_boat"),
+                ("元宵猜灯谜（示例）", "lantern"), ("清明网上祭英烈（示例）", "qingming"),
+                ("端午包粽子（示例）", "dragon_boat"),
                 ("中秋邻里团圆会（示例）", "mid_autumn"), ("重阳敬老（示例）", "double_ninth"),
                 ("垃圾分类宣传（示例）", None), ("理论宣讲（示例）", None), ("健康义诊（示例）", None)])]
 
@@ -102,7 +103,8 @@ def load_demo(alliance) -> list[str]:
         "title": "“迎新春”集市 写春联服务摊", "project_id": couplets.id, "venue_id": spaces[0].id,
         "starts_at": _at(date(2021, 1, 15), 11), "ends_at": _at(date(2021, 1, 15), 14),
         "organizer_kind": "team", "organizer_team_id": calligraphy.id,
-        "description": "园区白领驻足在各个摊位前，写春联服务摊位人气最旺，两位书法志愿者挥毫泼墨，当天共送出200副春联和福字。",
+        "description": "园区白领驻足在各个摊位前，写春联服务摊位人气最旺，两位书法志愿者挥毫泼墨，"
+                       "当天共送出200副春联和福字。",
         "audience": 200})
     s.record_handout(user, ledger, {"quantity": 200, "event_id": fair.id, "volunteer_count": 2})
     for volunteer in writers[:2]:
@@ -112,7 +114,8 @@ def load_demo(alliance) -> list[str]:
         "title": "“梅陇仁家·公益集市” 现场书写春联和福字", "project_id": couplets.id, "venue_id": neighbourhood.id,
         "starts_at": _at(date(2021, 1, 19), 9), "ends_at": _at(date(2021, 1, 19), 11, 30),
         "organizer_kind": "team", "organizer_team_id": yimei.id,
-        "description": "镇新时代文明实践分中心、梅家弄邻里中心开展，益梅书法沙龙志愿服务队的八位老师及两位中学生志愿者现场书写春联和福字。"})
+        "description": "镇新时代文明实践分中心、梅家弄邻里中心开展，益梅书法沙龙志愿服务队的八位老师及"
+                       "两位中学生志愿者现场书写春联和福字。"})
     for volunteer in writers[:8] + pupils:
         record = s.record_hours(user, {"event_id": market.id, "volunteer_id": volunteer.id, "hours": Decimal("2.5")})
         s.verify_record(user, record, version=record.version, verifier="分中心")
@@ -154,4 +157,5 @@ def load_demo(alliance) -> list[str]:
                 pass
     db.session.flush()
     return [f"文明实践：1个分中心、{len(stations)}个实践站、{len(spaces)}个益空间、1个邻里中心；"
-            f"“写春联 送祝福”台账 制作300、1月15日发放200；服务证明{len(certificates)}份；2020年示例活动98场，服务{audience_total}人次"]
+            f"“写春联 送祝福”台账 制作300、1月15日发放200；服务证明{len(certificates)}份；"
+            f"2020年示例活动98场，服务{audience_total}人次"]

@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
-from wtforms import (DateField, DateTimeLocalField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from alliance.core.forms import BaseForm, VersionedForm
+from alliance.civic.models import ORGANIZER_KINDS
+from alliance.core.forms import BaseForm, VersionedForm, select_choices
 
 
 def _int_or_none(value):
@@ -25,7 +34,7 @@ class EventForm(VersionedForm):
                                    validators=[DataRequired(message="请填写开始时间")])
     ends_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M",
                                  validators=[DataRequired(message="请填写结束时间")])
-    organizer_kind = SelectField("组织方", choices=[("venue", "阵地"), ("unit", "单位"), ("team", "志愿服务队")],
+    organizer_kind = SelectField("组织方", choices=select_choices(ORGANIZER_KINDS.items()),
                                  validate_choice=False)
     organizer_team_id = SelectField("组织的志愿服务队", coerce=_int_or_none, validate_choice=False)
     audience = IntegerField("服务人数", validators=[Optional(), NumberRange(min=0, max=1_000_000,
@@ -53,7 +62,8 @@ class HoursForm(BaseForm):
 class HandoutForm(BaseForm):
     event_id = SelectField("发放的活动", coerce=_int_or_none, validate_choice=False)
     quantity = IntegerField("发放数量", validators=[DataRequired(message="请填写发放数量"),
-                                                NumberRange(min=1, max=1_000_000, message="数量应为1至1000000之间的整数")],
+                                                NumberRange(min=1, max=1_000_000,
+                                                            message="数量应为1至1000000之间的整数")],
                             render_kw={"inputmode": "numeric", "min": 1})
     volunteer_count = IntegerField("发放志愿者人数", validators=[Optional(), NumberRange(min=0, max=100_000)],
                                    render_kw={"inputmode": "numeric"})
@@ -62,7 +72,8 @@ class HandoutForm(BaseForm):
 
 class BatchForm(BaseForm):
     quantity = IntegerField("制作数量", validators=[DataRequired(message="请填写制作数量"),
-                                                NumberRange(min=1, max=1_000_000, message="数量应为1至1000000之间的整数")],
+                                                NumberRange(min=1, max=1_000_000,
+                                                            message="数量应为1至1000000之间的整数")],
                             render_kw={"inputmode": "numeric", "min": 1})
     occurred_on = DateField("制作日期", validators=[Optional()])
     made_by = StringField("制作人", validators=[Length(max=200)])

@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from alliance.core import uploads
 from alliance.civic.models import CivicEvent, CivicEventPhoto
+from alliance.core import uploads
 from alliance.core.checks import Errors
 from alliance.core.errors import FieldErrors
 from alliance.core.types import utcnow

@@ -2,15 +2,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
-from alliance.civic.models import (FESTIVALS, CivicEvent, ItemLedger, LedgerEntry, ServiceOrder,
-                                   ServiceProject, ServiceRecord, Venue, Volunteer, VolunteerTeam)
+from alliance.civic.models import (
+    FESTIVALS,
+    CivicEvent,
+    ItemLedger,
+    LedgerEntry,
+    ServiceOrder,
+    ServiceProject,
+    ServiceRecord,
+    Venue,
+    Volunteer,
+    VolunteerTeam,
+)
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
 from alliance.extensions import db
@@ -49,7 +61,7 @@ def venue_tree(user) -> list[tuple[int, Venue]]:
     return out
 
 
-def editable_venues(user) -> list[Venue]:
+def editable_venues(user) -> Sequence[Venue]:
     """The venues this user may record at: all for staff, their unit's for a liaison."""
     stmt = venue_list_query(user)
     if user.role not in ("admin", "staff"):
@@ -69,7 +81,8 @@ def volunteer_list_query(user, q: str | None = None, team_id: int | None = None)
                           | Volunteer.volunteer_no.contains(q.strip()[:30], autoescape=True))
     if team_id:
         from alliance.civic.models import team_members
-        stmt = stmt.where(Volunteer.id.in_(select(team_members.c.volunteer_id).where(team_members.c.team_id == team_id)))
+        members = select(team_members.c.volunteer_id).where(team_members.c.team_id == team_id)
+        stmt = stmt.where(Volunteer.id.in_(members))
     return stmt.order_by(Volunteer.volunteer_no, Volunteer.id)
 
 
@@ -193,10 +206,10 @@ def figures(user, year: int) -> Figures:
         .outerjoin(ServiceProject, ServiceProject.id == CivicEvent.project_id)
         .outerjoin(hours, hours.c.event_id == CivicEvent.id)
         .where(CivicEvent.id.in_(visible))).all()
-    months = {m: [0, 0, Decimal(0)] for m in range(1, 13)}
-    venues: dict[str, list] = {}
-    teams: dict[str, list] = {}
-    festivals: dict[str, list] = {}
+    months: dict[Any, list[Any]] = {m: [0, 0, Decimal(0)] for m in range(1, 13)}
+    venues: dict[Any, list[Any]] = {}
+    teams: dict[str, list[Any]] = {}
+    festivals: dict[str, list[Any]] = {}
     per_venue: dict[int, int] = defaultdict(int)
     total_audience, total_hours = 0, Decimal(0)
     for _id, starts_at, audience, venue_id, venue_name, team_name, festival, event_hours in rows:
@@ -257,9 +270,11 @@ def home_figures(user) -> dict:
     from alliance.civic.services import local_today
     year = local_today().year
     start, end = _year_bounds(year)
+    in_year = (scoped(select(CivicEvent.id), CivicEvent, user)
+               .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end))
     events = db.session.execute(select(func.count(CivicEvent.id), func.coalesce(func.sum(CivicEvent.audience), 0))
-                                .where(CivicEvent.id.in_(scoped(select(CivicEvent.id), CivicEvent, user)
-                                                         .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end)))).one()
-    volunteers = db.session.scalar(select(func.count()).select_from(scoped(select(Volunteer.id), Volunteer, user).subquery()))
+                                .where(CivicEvent.id.in_(in_year))).one()
+    visible_volunteers = scoped(select(Volunteer.id), Volunteer, user).subquery()
+    volunteers = db.session.scalar(select(func.count()).select_from(visible_volunteers))
     return {"year": year, "events": events[0], "audience": int(events[1]), "volunteers": volunteers or 0,
             "can_record": user.role in ("admin", "staff", "liaison")}

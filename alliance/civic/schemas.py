@@ -4,10 +4,23 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from alliance.api.schemas import (BaseSchema, Bool, Date, DateTime, Int, List, Nested, PagingArgs,
-                                  RecordSchema, Str, int_range, length, one_of, page_schema)
-from alliance.civic.models import (FESTIVALS, ORDER_STATUSES, ORGANIZER_KINDS, RECORD_STATUSES,
-                                   VENUE_KINDS)
+from alliance.api.schemas import (
+    BaseSchema,
+    Bool,
+    Date,
+    DateTime,
+    Int,
+    List,
+    Nested,
+    PagingArgs,
+    RecordSchema,
+    Str,
+    int_range,
+    length,
+    one_of,
+    page_schema,
+)
+from alliance.civic.models import FESTIVALS, ORDER_STATUSES, ORGANIZER_KINDS, RECORD_STATUSES, VENUE_KINDS
 
 
 def _help(label, choices):
@@ -69,7 +82,8 @@ class VolunteerDetailSchema(VolunteerSchema):
 class ServiceProjectSchema(RecordSchema):
     name = Str(required=True, validate=length(100, 1))
     team_id = Int(allow_none=True)
-    festival = Str(allow_none=True, validate=one_of(FESTIVALS.codes), metadata={"description": _help("节日", FESTIVALS)})
+    festival = Str(allow_none=True, validate=one_of(FESTIVALS.codes),
+                   metadata={"description": _help("节日", FESTIVALS)})
     festival_label = Str(dump_only=True)
     description = Str(allow_none=True, validate=length(2000))
     is_sample = Bool(dump_only=True)
@@ -89,7 +103,8 @@ class OrderSchema(RecordSchema):
 
 class OrderActionSchema(BaseSchema):
     action = Str(required=True, validate=one_of(["assign", "accept", "rate", "cancel"]),
-                 metadata={"description": "assign 派单（须 team_id）、accept 接单、rate 评单（须 rating）、cancel 取消"})
+                 metadata={"description": "assign 派单（须 team_id）、accept 接单、"
+                                          "rate 评单（须 rating）、cancel 取消"})
     version = Int(required=True)
     team_id = Int(allow_none=True)
     rating = Int(allow_none=True, validate=int_range(1, 5))
@@ -139,7 +154,8 @@ class EventListArgs(PagingArgs):
 class ServiceRecordSchema(RecordSchema):
     event_id = Int(required=True)
     volunteer_id = Int(required=True)
-    hours = Hours(required=True, allow_nan=False, validate=validate.Range(min=0.1, max=1000, error="服务时长应为0.1至1000小时"))
+    hours = Hours(required=True, allow_nan=False,
+                  validate=validate.Range(min=0.1, max=1000, error="服务时长应为0.1至1000小时"))
     role = Str(allow_none=True, validate=length(100))
     unit_id = Int(dump_only=True, allow_none=True)
     status = Str(dump_only=True, metadata={"description": _help("状态", RECORD_STATUSES)})

@@ -8,15 +8,29 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from alliance.auth.roles import LIAISON, MANAGERS
-from alliance.civic.models import (FESTIVALS, ORDER_TRANSITIONS, ORGANIZER_KINDS, VENUE_KINDS,
-                                   Certificate, CivicEvent, ItemLedger, LedgerEntry, ServiceOrder,
-                                   ServiceProject, ServiceRecord, Venue, Volunteer, VolunteerTeam)
+from alliance.civic.models import (
+    FESTIVALS,
+    ORDER_TRANSITIONS,
+    ORGANIZER_KINDS,
+    VENUE_KINDS,
+    Certificate,
+    CivicEvent,
+    ItemLedger,
+    LedgerEntry,
+    ServiceOrder,
+    ServiceProject,
+    ServiceRecord,
+    Venue,
+    Volunteer,
+    VolunteerTeam,
+)
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
@@ -569,7 +583,7 @@ def _change_stock(ledger: ItemLedger, delta: int) -> bool:
         updated_at=utcnow()).execution_options(synchronize_session=False)
     if delta < 0:
         stmt = stmt.where(ItemLedger.in_stock >= -delta)
-    done = db.session.execute(stmt).rowcount == 1
+    done = cast(CursorResult, db.session.execute(stmt)).rowcount == 1
     db.session.expire(ledger)
     return done
 
@@ -578,7 +592,7 @@ def ledger_totals(ledger_id: int) -> dict[str, int]:
     """{"made", "handed_out", "in_stock"} computed from the entries."""
     rows = dict(db.session.execute(select(LedgerEntry.kind, func.coalesce(func.sum(LedgerEntry.quantity), 0))
                                    .where(LedgerEntry.ledger_id == ledger_id, LedgerEntry.deleted_at.is_(None))
-                                   .group_by(LedgerEntry.kind)).all())
+                                   .group_by(LedgerEntry.kind)).tuples().all())
     made, handed_out = int(rows.get("made", 0)), int(rows.get("handout", 0))
     return {"made": made, "handed_out": handed_out, "in_stock": made - handed_out}
 

@@ -9,13 +9,31 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from alliance.auth.roles import MANAGERS
-from alliance.civic import bp, photos as event_photos, queries, services
+from alliance.civic import bp, queries, services
+from alliance.civic import photos as event_photos
 from alliance.civic.certificates import certificate_pdf
 from alliance.civic.festivals import festivals_in
-from alliance.civic.forms import (BatchForm, EventForm, HandoutForm, HoursForm, LedgerForm,
-                                  OrderActionForm, OrderForm, VolunteerForm)
-from alliance.civic.models import (FESTIVALS, ORDER_STATUSES, CivicEvent, CivicEventPhoto,
-                                   ItemLedger, ServiceOrder, ServiceRecord, Venue, Volunteer)
+from alliance.civic.forms import (
+    BatchForm,
+    EventForm,
+    HandoutForm,
+    HoursForm,
+    LedgerForm,
+    OrderActionForm,
+    OrderForm,
+    VolunteerForm,
+)
+from alliance.civic.models import (
+    FESTIVALS,
+    ORDER_STATUSES,
+    CivicEvent,
+    CivicEventPhoto,
+    ItemLedger,
+    ServiceOrder,
+    ServiceRecord,
+    Venue,
+    Volunteer,
+)
 from alliance.core import charts
 from alliance.core.dates import format_date_zh, format_datetime_zh
 from alliance.core.errors import RuleViolation
@@ -23,7 +41,7 @@ from alliance.core.exports import Sheet, download, record_export, xlsx_bytes
 from alliance.core.forms import VersionOnlyForm
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import deny, get_visible_or_404, roles_required
-from alliance.core.views import button_action, save_or_show
+from alliance.core.views import button_action, safe_next, save_or_show
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -122,7 +140,10 @@ def menu():
 @roles_required(*EDITORS)
 def order_action(order_id: int):
     from alliance.civic.api import _order_for_liaison
-    order = get_visible_or_404(ServiceOrder, order_id) if current_user.role in MANAGERS else _order_for_liaison(order_id)
+    if current_user.role in MANAGERS:
+        order = get_visible_or_404(ServiceOrder, order_id)
+    else:
+        order = _order_for_liaison(order_id)
     form = OrderActionForm()
     action = request.form.get("action", "")
     data = {"team_id": form.team_id.data, "rating": form.rating.data, "comment": form.comment.data}
@@ -177,7 +198,8 @@ def create_event():
 def view_event(event_id: int):
     event = get_visible_or_404(CivicEvent, event_id, options=[db.selectinload(CivicEvent.photos)])
     records = db.session.scalars(queries.record_list_query(current_user, event_id=event.id)).all()
-    can_edit = services.is_manager(current_user) or (current_user.role == "liaison" and event.unit_id == current_user.unit_id)
+    can_edit = services.is_manager(current_user) or (
+        current_user.role == "liaison" and event.unit_id == current_user.unit_id)
     hours_form = HoursForm()
     hours_form.volunteer_id.choices = [("", "请选择")] + [
         (v.id, str(v)) for v in db.session.scalars(queries.volunteer_list_query(current_user)).all()]
@@ -214,7 +236,8 @@ def upload_photos(event_id: int):
 def photo(event_id: int, event_photo_id: int):
     event = get_visible_or_404(CivicEvent, event_id)
     item = db.session.scalar(select(CivicEventPhoto).where(
-        CivicEventPhoto.id == event_photo_id, CivicEventPhoto.event_id == event.id, CivicEventPhoto.deleted_at.is_(None)))
+        CivicEventPhoto.id == event_photo_id, CivicEventPhoto.event_id == event.id,
+        CivicEventPhoto.deleted_at.is_(None)))
     if item is None:
         abort(404)
     from alliance.core.uploads import thumbnail_name
@@ -231,9 +254,7 @@ def photo(event_id: int, event_photo_id: int):
 def verify_record(record_id: int):
     record = get_visible_or_404(ServiceRecord, record_id)
     form = VersionOnlyForm()
-    back = request.form.get("back") or url_for("civic.hours")
-    if not back.startswith("/"):
-        back = url_for("civic.hours")
+    back = safe_next(request.form.get("back"), url_for("civic.hours"))
     return button_action(lambda: services.verify_record(current_user, record, version=form.version.data,
                                                         verifier=current_user.display_name),
                          form, success="已核实", target=back, back=back)
@@ -319,7 +340,8 @@ def certificate(volunteer_id: int):
 @roles_required()
 def ledgers():
     form = LedgerForm()
-    form.project_id.choices = [("", "（无）")] + [(p.id, p.name) for p in db.session.scalars(queries.project_list_query(current_user))]
+    projects = db.session.scalars(queries.project_list_query(current_user))
+    form.project_id.choices = [("", "（无）")] + [(p.id, p.name) for p in projects]
     form.unit_id.choices = [("", "（分中心）")] + [(u.id, u.name) for u in db.session.scalars(
         select(MemberUnit).where(MemberUnit.alliance_id == current_user.alliance_id, MemberUnit.deleted_at.is_(None))
         .order_by(MemberUnit.name))] if current_user.role in MANAGERS else []
@@ -330,7 +352,7 @@ def ledgers():
             response = save_or_show(lambda: services.create_ledger(current_user, {
                 "item": form.item.data, "project_id": form.project_id.data, "unit_id": form.unit_id.data,
                 "note": form.note.data}), form, success="已新建台账",
-                target=lambda l: url_for("civic.view_ledger", ledger_id=l.id))
+                target=lambda ledger: url_for("civic.view_ledger", ledger_id=ledger.id))
             if response:
                 return response
     items = queries.with_totals(db.session.scalars(queries.ledger_list_query(current_user)).all())
@@ -339,11 +361,13 @@ def ledgers():
 
 def _ledger_page(ledger, batch_form=None, handout_form=None):
     queries.with_totals([ledger])
-    can_edit = services.is_manager(current_user) or (current_user.role == "liaison" and ledger.unit_id == current_user.unit_id)
+    can_edit = services.is_manager(current_user) or (
+        current_user.role == "liaison" and ledger.unit_id == current_user.unit_id)
     batch_form = batch_form or BatchForm()
     handout_form = handout_form or HandoutForm()
     events = db.session.scalars(queries.event_list_query(current_user).limit(200)).all() if can_edit else []
-    handout_form.event_id.choices = [("", "请选择")] + [(e.id, f"{format_date_zh(e.starts_at)} {e.title}") for e in events]
+    handout_form.event_id.choices = [("", "请选择")] + [(e.id, f"{format_date_zh(e.starts_at)} {e.title}")
+                                                      for e in events]
     return render_template("civic/ledger.html", ledger=ledger, can_edit=can_edit, batch_form=batch_form,
                            handout_form=handout_form)
 

@@ -1,7 +1,7 @@
 """Enumerations stored as stable English codes and shown with Chinese labels."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 
 class Choices:
@@ -16,6 +16,10 @@ class Choices:
 
     def label(self, code: str | None) -> str:
         return self._labels.get(code, code or "")
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self._labels.values())
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._labels.items())

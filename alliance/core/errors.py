@@ -1,6 +1,8 @@
 """Errors that services raise and the UI and the API both translate for the user."""
 from __future__ import annotations
 
+from typing import Any
+
 STALE_MESSAGE = "该记录已被他人修改，请刷新后重试"
 INVALID_MESSAGE = "提交的内容有误，请检查标出的字段"
 
@@ -99,7 +101,7 @@ def _unique_indexes() -> dict[str, tuple[str, str]]:
 
     found: dict[str, tuple[str, str]] = {}
     for table in db.metadata.tables.values():
-        uniques = [i for i in table.indexes if i.unique]
+        uniques: list[Any] = [i for i in table.indexes if i.unique]
         uniques += [c for c in table.constraints if isinstance(c, UniqueConstraint)]
         for item in uniques:
             cols = [c.name for c in item.columns]

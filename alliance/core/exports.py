@@ -45,7 +45,8 @@ PDF_FONT = "STSong-Light"
 CELL_PADDING = 6  # points, left and right of a PDF table cell
 ROW_HEIGHT = 12 + 5 + 5  # points: one line (leading 12) and the rows' top and bottom padding
 HEADER_HEIGHT = 12 + 3 + 3  # the header row keeps reportlab's padding
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # reportlab's CID font: no font file, no download (TOOLING.md §2)
+# Control characters that reportlab's CID font (no font file, no download: TOOLING.md §2) can't draw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass

@@ -6,8 +6,8 @@ import secrets
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import HiddenInput
 from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 from alliance.core.errors import FieldErrors
 

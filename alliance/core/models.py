@@ -26,7 +26,7 @@ class VersionMixin:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]  # set on the model
 
 
 class SoftDeleteMixin:

@@ -1,8 +1,9 @@
 """Paging of ``select()`` statements, shared by pages and the API (``page``, ``per_page``)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select
 

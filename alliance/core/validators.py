@@ -17,11 +17,12 @@ MAX_PASSWORD_LENGTH = 128
 
 # Passwords popular with Chinese users that English frequency lists miss.
 _COMMON_CHINESE_PASSWORDS = frozenset(
-    """woaini1314 woaini520 woaini123 5201314 52013145201314 1314520 iloveyou1314 aini1314
-    qq123456 qq5201314 a123456789 abc123456 a12345678 123456789a 1qaz2wsx 1q2w3e4r 1q2w3e4r5t
-    88888888 66666666 11111111 00000000 12345678 123456789 1234567890 987654321 147258369
-    zhang123 wang1234 li123456 password1 admin123 admin888 admin@123 zxcvbnm123 qwe123456
-    meilong123 dangjian123 dangjian2021 passw0rd p@ssw0rd""".split()
+    ["woaini1314", "woaini520", "woaini123", "5201314", "52013145201314", "1314520", "iloveyou1314",
+     "aini1314", "qq123456", "qq5201314", "a123456789", "abc123456", "a12345678", "123456789a", "1qaz2wsx",
+     "1q2w3e4r", "1q2w3e4r5t", "88888888", "66666666", "11111111", "00000000", "12345678", "123456789",
+     "1234567890", "987654321", "147258369", "zhang123", "wang1234", "li123456", "password1", "admin123",
+     "admin888", "admin@123", "zxcvbnm123", "qwe123456", "meilong123", "dangjian123", "dangjian2021",
+     "passw0rd", "p@ssw0rd"]
 )
 
 
@@ -30,11 +31,11 @@ def validate_uscc(value: str) -> str:
     try:
         return _uscc.validate(value)
     except InvalidLength:
-        raise ValueError("统一社会信用代码应为18位")
+        raise ValueError("统一社会信用代码应为18位") from None
     except InvalidChecksum:
-        raise ValueError("统一社会信用代码校验位不正确，请核对")
+        raise ValueError("统一社会信用代码校验位不正确，请核对") from None
     except (InvalidFormat, ValidationError):
-        raise ValueError("统一社会信用代码格式不正确（应为18位数字或大写字母，不含 I、O、Z、S、V）")
+        raise ValueError("统一社会信用代码格式不正确（应为18位数字或大写字母，不含 I、O、Z、S、V）") from None
 
 
 def validate_mobile(value: str) -> str:

@@ -2,18 +2,35 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from alliance.core.checks import DATE_RANGE_MESSAGE, INT_MAX, date_in_range, parse_int
-from alliance.core.errors import (STALE_MESSAGE, BadArgument, FieldErrors, RuleViolation, StaleRecord,
-                                  duplicate_from_integrity)
+from alliance.core.errors import (
+    STALE_MESSAGE,
+    BadArgument,
+    FieldErrors,
+    RuleViolation,
+    StaleRecord,
+    duplicate_from_integrity,
+)
 from alliance.core.forms import show_field_errors
 from alliance.extensions import db
 
 ALREADY_SUBMITTED = "该表单已经提交过，请勿重复提交（请到列表中查看刚才保存的记录）"
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` if it is a same-site relative path, else ``default``: no open redirect
+    (``//evil``, ``/\\evil``, a scheme or host), no control characters (a header split)."""
+    if (target and target.startswith("/") and not target.startswith("//") and len(target) < 2000
+            and not any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target)
+            and not urlsplit(target).netloc):
+        return target
+    return default
 
 
 def _use_form_token(form) -> None:

@@ -19,12 +19,12 @@ def load_command():
     try:
         lines = load_demo()
     except DemoLoadError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     except FieldErrors as exc:  # a rule of the register refused the demo data: nothing was saved
         detail = "；".join(f"{field}: {'、'.join(messages)}" for field, messages in exc.fields.items())
-        raise click.ClickException(f"演示数据未载入（已回滚）：{exc.message}（{detail}）")
+        raise click.ClickException(f"演示数据未载入（已回滚）：{exc.message}（{detail}）") from None
     except IntegrityError:  # another `flask demo load` got there first
         raise click.ClickException("演示数据未载入（已回滚）：与数据库中已有的记录冲突，"
-                                   "可能另一个进程正在载入；请稍后再运行一次")
+                                   "可能另一个进程正在载入；请稍后再运行一次") from None
     for line in lines:
         click.echo(line)

@@ -16,7 +16,7 @@ from datetime import date
 
 # Used when app.config["DEMO_PASSWORD"] is not set; documented in the README and printed by
 # `flask demo load`. It passes alliance.core.validators.validate_password for every demo username.
-DEFAULT_DEMO_PASSWORD = "Meilong-2021"
+DEFAULT_DEMO_PASSWORD = "Meilong-2021"  # noqa: S105 - the published demo password (README)
 
 # Sample mobile numbers: 1380000 followed by a four-digit sequence number. Never real people's.
 SAMPLE_MOBILE_PREFIX = "1380000"

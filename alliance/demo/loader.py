@@ -11,6 +11,7 @@ import collections
 import itertools
 import random
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask import current_app
@@ -81,7 +82,7 @@ def _area_steps(alliance: Alliance) -> list[str]:
     idempotent (it runs on every ``flask demo load`` and adds only what is missing), so an area
     added after the register was loaded still gets its demo data."""
     lines: list[str] = []
-    for name, step in registry().demo_steps:
+    for _name, step in registry().demo_steps:
         with acting_as(DEMO_ACTOR):
             try:
                 lines += list(step(alliance) or ())
@@ -157,7 +158,7 @@ class _Builder:
 
     def _activities(self) -> None:
         partners = [u for u in self.units.values() if u.category in ("residential", "village")]
-        used = collections.Counter()
+        used: collections.Counter[str] = collections.Counter()
         for spec in data.UNITS:
             unit = self.units[spec.name]
             secretary = self.secretaries[spec.name]
@@ -245,7 +246,7 @@ def account_lines(alliance: Alliance, password: str) -> list[str]:
         return ["演示账号：（没有）"]
     lines = ["演示账号（仅供试用，正式环境请删除或改密）："]
     lines += _table(("用户名", "角色", "单位", "密码"), rows)
-    if data.DEFAULT_DEMO_PASSWORD == password:
+    if password == data.DEFAULT_DEMO_PASSWORD:
         lines.append("默认密码可在首次载入前用环境变量 DEMO_PASSWORD 更换。")
     return lines
 
@@ -255,10 +256,10 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(_width(row[i]) for row in (header, *rows)) for i in range(len(header))]
 
     def line(cells) -> str:
-        return "  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+        return "  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     return [line(header), "  " + "  ".join("-" * w for w in widths), *(line(row) for row in rows)]

@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
-
-from alliance.api import exempt_from_form_csrf
 from flask_smorest.fields import Upload
 
+from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import BaseSchema, Bool
 from alliance.auth.roles import MANAGERS
 from alliance.core.exports import download
@@ -17,7 +16,8 @@ from alliance.extensions import db
 from alliance.imports.services import kind_or_404
 
 blp = Blueprint("imports_api", __name__, url_prefix="/api/v1",
-                description="批量导入（units 成员单位，people 人员及职务）：先 dry_run 预览，再提交；全部成功或全部不保存")
+                description="批量导入（units 成员单位，people 人员及职务）："
+                            "先 dry_run 预览，再提交；全部成功或全部不保存")
 exempt_from_form_csrf(blp)
 XLSX_RESPONSE = {"description": "导入模板", "content": {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {

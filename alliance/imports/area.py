@@ -8,8 +8,10 @@ from alliance.core.areas import Area, NavItem
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.imports.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.imports import api as imports_api, bp, views  # noqa: F401
+    from alliance.imports import api as imports_api  # noqa: F401
+    from alliance.imports import bp
 
     app.register_blueprint(bp)
     api.register_blueprint(imports_api.blp)

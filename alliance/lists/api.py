@@ -11,16 +11,40 @@ from alliance.core.pagination import paginate
 from alliance.core.permissions import deny, roles_required
 from alliance.extensions import db
 from alliance.lists import queries, reports, services
-from alliance.lists.access import (EDITORS, editable_need, editable_resource, visible_claim,
-                                   visible_need, visible_project, visible_resource)
+from alliance.lists.access import (
+    EDITORS,
+    editable_need,
+    editable_resource,
+    visible_claim,
+    visible_need,
+    visible_project,
+    visible_resource,
+)
 from alliance.lists.guard import commit_or_audit
 from alliance.lists.models import ListCategory
 from alliance.lists.queries import ListFilters
-from alliance.lists.schemas import (CategorySchema, ClaimListArgs, ClaimPage, ClaimSchema,
-                                    DecisionArgs, ListArgs, NeedPage, NeedPatch, NeedSchema,
-                                    NeedSuggestions, ProjectListArgs, ProjectPage, ProjectPatch,
-                                    ProjectSchema, ResourcePage, ResourcePatch, ResourceSchema,
-                                    ResourceSuggestions, SuggestionArgs, TransitionArgs)
+from alliance.lists.schemas import (
+    CategorySchema,
+    ClaimListArgs,
+    ClaimPage,
+    ClaimSchema,
+    DecisionArgs,
+    ListArgs,
+    NeedPage,
+    NeedPatch,
+    NeedSchema,
+    NeedSuggestions,
+    ProjectListArgs,
+    ProjectPage,
+    ProjectPatch,
+    ProjectSchema,
+    ResourcePage,
+    ResourcePatch,
+    ResourceSchema,
+    ResourceSuggestions,
+    SuggestionArgs,
+    TransitionArgs,
+)
 
 blp = Blueprint("lists_api", __name__, url_prefix="/api/v1",
                 description="三张清单：需求、资源、项目与认领（联络员只为本单位提交和认领）")

@@ -5,13 +5,22 @@ from flask import Flask
 
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core.areas import Area, HomePanel, NavItem
-from alliance.lists.models import (CATEGORY_KINDS, CLAIM_STATUSES, NEED_STATUSES, PROJECT_STAGES,
-                                   RESOURCE_KINDS, RESOURCE_STATUSES, SOURCE_KINDS, URGENCIES)
+from alliance.lists.models import (
+    CATEGORY_KINDS,
+    CLAIM_STATUSES,
+    NEED_STATUSES,
+    PROJECT_STAGES,
+    RESOURCE_KINDS,
+    RESOURCE_STATUSES,
+    SOURCE_KINDS,
+    URGENCIES,
+)
 
 
 def _init_app(app: Flask) -> None:
     from alliance.api import api
-    from alliance.lists import api as lists_api, bp, views  # noqa: F401
+    from alliance.lists import api as lists_api  # noqa: F401
+    from alliance.lists import bp, views
 
     app.register_blueprint(bp)
     api.register_blueprint(lists_api.blp)

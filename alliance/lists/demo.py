@@ -128,6 +128,8 @@ def load_demo(alliance) -> list[str]:
                                       commitment="家庭医生每月到睦邻点义诊一次。")
         services.decide_claim(SimpleNamespace(**{**vars(staff), "role": "staff"}), claim, accept=True)
     db.session.flush()
-    count = lambda model: db.session.scalar(select(db.func.count(model.id)).where(  # noqa: E731
-        model.alliance_id == alliance.id, model.is_sample))
-    return lines + [f"三张清单：需求 {count(Need)} 条、资源 {count(Resource)} 条、项目 {count(Project)} 个（各阶段均有）"]
+    def total(model) -> int:
+        return db.session.scalar(select(db.func.count(model.id)).where(
+            model.alliance_id == alliance.id, model.is_sample)) or 0
+    return lines + [f"三张清单：需求 {total(Need)} 条、资源 {total(Resource)} 条、"
+                    f"项目 {total(Project)} 个（各阶段均有）"]

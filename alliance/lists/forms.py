@@ -1,8 +1,17 @@
 """Forms of the three lists: they parse; the rules are the services'."""
 from __future__ import annotations
 
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from alliance.core.forms import BaseForm, VersionedForm, blank_to_none, select_choices
@@ -24,7 +33,8 @@ class NeedForm(VersionedForm):
     beneficiary_group = StringField("受益群体", validators=[Length(max=100)])
     beneficiary_count = IntegerField("受益人数", validators=[Optional(), NumberRange(
         min=0, max=MAX_PEOPLE, message="受益人数应为0至1000000之间的整数")])
-    urgency = SelectField("紧急程度", choices=select_choices(URGENCIES.items()), default="normal", validate_choice=False)
+    urgency = SelectField("紧急程度", choices=select_choices(URGENCIES.items()), default="normal",
+                          validate_choice=False)
     wanted_by = DateField("期望完成日期", validators=[Optional()])
     grid = StringField("网格", validators=[Length(max=50)])
     submitter_name = StringField("提交人", validators=[Length(max=50)])

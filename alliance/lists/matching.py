@@ -23,11 +23,13 @@ _lock = threading.Lock()
 _tokenizer = None
 log = logging.getLogger(__name__)
 
-STOPWORDS = frozenset("""
-的 了 和 与 及 或 等 为 在 对 向 给 把 被 由 从 到 让 使 并 也 都 而 又 将 就 是 有 无 要 需 需要
-希望 提供 开展 进行 一次 一些 我们 他们 可以 能够 能 可 个 位 名 场 次 年 月 日 每 各 多 少 本 该
-工作 活动 服务 项目 社区 居民 居民区 村 单位 组织 帮助 支持 相关 方面 情况 问题 开设 举办 一场 定期
-""".split())
+STOPWORDS = frozenset(["的", "了", "和", "与", "及", "或", "等", "为", "在", "对", "向", "给", "把", "被",
+                       "由", "从", "到", "让", "使", "并", "也", "都", "而", "又", "将", "就", "是", "有",
+                       "无", "要", "需", "需要", "希望", "提供", "开展", "进行", "一次", "一些", "我们",
+                       "他们", "可以", "能够", "能", "可", "个", "位", "名", "场", "次", "年", "月", "日",
+                       "每", "各", "多", "少", "本", "该", "工作", "活动", "服务", "项目", "社区", "居民",
+                       "居民区", "村", "单位", "组织", "帮助", "支持", "相关", "方面", "情况", "问题", "开设",
+                       "举办", "一场", "定期"])
 # weights of the parts of the score (they add up to 1)
 W_CATEGORY, W_WORDS, W_CHARS, W_TIME, W_CAPACITY, W_RECORD = 0.30, 0.40, 0.10, 0.08, 0.06, 0.06
 PEOPLE_UNITS = ("人", "人次", "名", "位", "户")
@@ -150,11 +152,11 @@ def score_pair(need: Candidate, resource: Candidate, *, today: date,
         if need.wanted_by is not None:
             reasons.append(f"可在需求期限（{need.wanted_by.month}月{need.wanted_by.day}日）前提供")
     if (need.beneficiaries and resource.capacity_amount is not None
-            and (resource.capacity_unit or "").strip() in PEOPLE_UNITS):
-        if resource.capacity_amount >= need.beneficiaries:
-            score += W_CAPACITY
-            reasons.append(f"容量{resource.capacity_amount}{resource.capacity_unit}，"
-                           f"可覆盖{need.beneficiaries}名受益人")
+            and (resource.capacity_unit or "").strip() in PEOPLE_UNITS
+            and resource.capacity_amount >= need.beneficiaries):
+        score += W_CAPACITY
+        reasons.append(f"容量{resource.capacity_amount}{resource.capacity_unit}，"
+                       f"可覆盖{need.beneficiaries}名受益人")
     done = delivered.get(resource.unit_id or 0, 0)
     if done:
         score += W_RECORD * min(1.0, done / 3)

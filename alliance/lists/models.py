@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (CheckConstraint, Column, Date, ForeignKey, Index, Numeric, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices

@@ -1,6 +1,7 @@
 """Queries of the three lists, shared by pages, the API, figures and exports."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,8 +11,7 @@ from sqlalchemy.orm import selectinload
 from alliance.core.permissions import scoped
 from alliance.extensions import db
 from alliance.lists import matching
-from alliance.lists.models import (OPEN_NEED_STATUSES, Claim, ListCategory, Need, Project,
-                                   Resource, project_partners)
+from alliance.lists.models import OPEN_NEED_STATUSES, Claim, ListCategory, Need, Project, Resource, project_partners
 from alliance.members.models import MemberUnit
 
 
@@ -94,7 +94,7 @@ def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Project]],
     if filters.category_id:
         base = base.where(Project.category_id == filters.category_id)
     counts = dict(db.session.execute(
-        base.with_only_columns(Project.stage, func.count(Project.id)).group_by(Project.stage)).all())
+        base.with_only_columns(Project.stage, func.count(Project.id)).group_by(Project.stage)).tuples().all())
     ranked = base.with_only_columns(
         Project.id, func.row_number().over(partition_by=Project.stage,
                                            order_by=Project.id.desc()).label("n")).subquery()
@@ -118,7 +118,7 @@ def claim_list_query(user, *, status: str | None = None, unit_id: int | None = N
                                                   selectinload(Claim.project))
 
 
-def categories_of(alliance_id: int, kind: str) -> list[ListCategory]:
+def categories_of(alliance_id: int, kind: str) -> Sequence[ListCategory]:
     return db.session.scalars(select(ListCategory).where(
         ListCategory.alliance_id == alliance_id, ListCategory.kind == kind,
         ListCategory.deleted_at.is_(None)).order_by(ListCategory.position, ListCategory.id)).all()
@@ -135,12 +135,12 @@ def delivered_by_unit(alliance_id: int) -> dict[int, int]:
     joined = select(project_partners.c.unit_id.label("unit_id")).where(
         project_partners.c.project_id.in_(closed))
     both = union_all(led, joined).subquery()
-    return dict(db.session.execute(select(both.c.unit_id, func.count()).group_by(both.c.unit_id)).all())
+    return dict(db.session.execute(select(both.c.unit_id, func.count()).group_by(both.c.unit_id)).tuples().all())
 
 
 def _category_names(alliance_id: int) -> dict[int, str]:
     return dict(db.session.execute(select(ListCategory.id, ListCategory.name).where(
-        ListCategory.alliance_id == alliance_id)).all())
+        ListCategory.alliance_id == alliance_id)).tuples().all())
 
 
 def need_candidate(need: Need, names: dict[int, str] | None = None) -> matching.Candidate:
@@ -229,11 +229,11 @@ def figures(user) -> dict:
     """Needs met rate, projects by stage and category, people served, units' contributions."""
     aid = user.alliance_id
     needs = scoped(select(Need.status, func.count(Need.id)), Need, user).group_by(Need.status)
-    by_status = dict(db.session.execute(needs).all())
+    by_status = dict(db.session.execute(needs).tuples().all())
     counted = sum(n for s, n in by_status.items() if s not in ("draft", "cancelled"))
     met = by_status.get("met", 0)
     stages = dict(db.session.execute(scoped(select(Project.stage, func.count(Project.id)), Project, user)
-                                     .group_by(Project.stage)).all())
+                                     .group_by(Project.stage)).tuples().all())
     by_category = db.session.execute(
         scoped(select(ListCategory.name, func.count(Project.id)), Project, user)
         .join(ListCategory, ListCategory.id == Project.category_id)
@@ -243,16 +243,16 @@ def figures(user) -> dict:
     offered = dict(db.session.execute(
         select(Resource.unit_id, func.count(Resource.id)).where(
             Resource.alliance_id == aid, Resource.deleted_at.is_(None), Resource.status == "offered")
-        .group_by(Resource.unit_id)).all())
+        .group_by(Resource.unit_id)).tuples().all())
     led = dict(db.session.execute(select(Project.lead_unit_id, func.count(Project.id)).where(
         Project.alliance_id == aid, Project.deleted_at.is_(None), Project.lead_unit_id.is_not(None))
-        .group_by(Project.lead_unit_id)).all())
+        .group_by(Project.lead_unit_id)).tuples().all())
     joined = dict(db.session.execute(select(project_partners.c.unit_id, func.count()).join(
         Project, Project.id == project_partners.c.project_id).where(
-        Project.alliance_id == aid, Project.deleted_at.is_(None)).group_by(project_partners.c.unit_id)).all())
+        Project.alliance_id == aid, Project.deleted_at.is_(None)).group_by(project_partners.c.unit_id)).tuples().all())
     unit_ids = set(offered) | set(led) | set(joined)
     units = dict(db.session.execute(select(MemberUnit.id, MemberUnit.name).where(
-        MemberUnit.id.in_(unit_ids))).all()) if unit_ids else {}
+        MemberUnit.id.in_(unit_ids))).tuples().all()) if unit_ids else {}
     contributions = sorted(
         ({"unit_id": u, "unit_name": units.get(u, ""), "resources": offered.get(u, 0),
           "led": led.get(u, 0), "joined": joined.get(u, 0)} for u in unit_ids),

@@ -3,10 +3,31 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from alliance.api.schemas import (BaseSchema, Bool, Date, DateTime, Int, List, Nested, PagingArgs,
-                                  RecordSchema, Str, int_range, length, one_of, page_schema)
-from alliance.lists.models import (CLAIM_STATUSES, NEED_STATUSES, PROJECT_STAGES, RESOURCE_KINDS,
-                                   RESOURCE_STATUSES, SOURCE_KINDS, URGENCIES)
+from alliance.api.schemas import (
+    BaseSchema,
+    Bool,
+    Date,
+    DateTime,
+    Int,
+    List,
+    Nested,
+    PagingArgs,
+    RecordSchema,
+    Str,
+    int_range,
+    length,
+    one_of,
+    page_schema,
+)
+from alliance.lists.models import (
+    CLAIM_STATUSES,
+    NEED_STATUSES,
+    PROJECT_STAGES,
+    RESOURCE_KINDS,
+    RESOURCE_STATUSES,
+    SOURCE_KINDS,
+    URGENCIES,
+)
 from alliance.lists.services import MAX_PEOPLE
 
 

@@ -7,6 +7,7 @@ after the rollback, so the refusal is kept while nothing of the attempt is.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,10 +24,22 @@ from alliance.core.records import apply_changes, check_version, soft_delete
 from alliance.core.types import utcnow
 from alliance.extensions import db
 from alliance.lists import matching
-from alliance.lists.models import (NEED_CATEGORIES, OPEN_NEED_STATUSES, PROJECT_CATEGORIES,
-                                   PROJECT_STAGES, RESOURCE_KINDS, SOURCE_KINDS, TRANSITIONS,
-                                   URGENCIES, Claim, ListCategory, Need, Project,
-                                   ProjectTransition, Resource)
+from alliance.lists.models import (
+    NEED_CATEGORIES,
+    OPEN_NEED_STATUSES,
+    PROJECT_CATEGORIES,
+    PROJECT_STAGES,
+    RESOURCE_KINDS,
+    SOURCE_KINDS,
+    TRANSITIONS,
+    URGENCIES,
+    Claim,
+    ListCategory,
+    Need,
+    Project,
+    ProjectTransition,
+    Resource,
+)
 from alliance.members.models import MemberUnit
 
 MAX_PEOPLE = 1_000_000
@@ -87,7 +100,7 @@ def seed_categories(alliance_id: int) -> int:
     return added
 
 
-def categories(alliance_id: int, kind: str) -> list[ListCategory]:
+def categories(alliance_id: int, kind: str) -> Sequence[ListCategory]:
     return db.session.scalars(select(ListCategory).where(
         ListCategory.alliance_id == alliance_id, ListCategory.kind == kind,
         ListCategory.deleted_at.is_(None)).order_by(ListCategory.position, ListCategory.id)).all()

@@ -53,14 +53,34 @@ from alliance.auth.roles import LIAISON, MANAGERS  # noqa: E402
 from alliance.core.forms import VersionOnlyForm, select_choices  # noqa: E402
 from alliance.core.pagination import clamp_paging, paginate  # noqa: E402
 from alliance.core.permissions import deny  # noqa: E402
+from alliance.core.views import safe_next  # noqa: E402
 from alliance.lists import reports, services  # noqa: E402
-from alliance.lists.access import (EDITORS, editable_need, editable_resource, visible_claim,  # noqa: E402
-                                   visible_need, visible_project, visible_resource)
-from alliance.lists.forms import (ClaimForm, DecisionForm, NeedForm, ProjectForm,  # noqa: E402
-                                  ResourceForm, TransitionForm)
+from alliance.lists.access import (  # noqa: E402
+    EDITORS,
+    editable_need,
+    editable_resource,
+    visible_claim,
+    visible_need,
+    visible_project,
+    visible_resource,
+)
+from alliance.lists.forms import (  # noqa: E402
+    ClaimForm,
+    DecisionForm,
+    NeedForm,
+    ProjectForm,
+    ResourceForm,
+    TransitionForm,
+)
 from alliance.lists.guard import button_audited, save_or_show_audited  # noqa: E402
-from alliance.lists.models import (NEED_STATUSES, RESOURCE_KINDS, RESOURCE_STATUSES,  # noqa: E402
-                                   SOURCE_KINDS, TRANSITIONS, Resource)
+from alliance.lists.models import (  # noqa: E402
+    NEED_STATUSES,
+    RESOURCE_KINDS,
+    RESOURCE_STATUSES,
+    SOURCE_KINDS,
+    TRANSITIONS,
+    Resource,
+)
 from alliance.members.queries import unit_choices  # noqa: E402
 
 
@@ -110,7 +130,8 @@ def view_need(need_id: int):
     claims = db.session.scalars(queries.claim_list_query(current_user).where(Claim.need_id == need.id)).all()
     can_claim = current_user.role in EDITORS and need.status in ("open", "claimed")
     return render_template("lists/need.html", need=need, suggestions=suggestions, claims=claims,
-                           can_edit=services.may_edit(current_user, need.unit_id) and need.status not in ("met", "cancelled"),
+                           can_edit=(services.may_edit(current_user, need.unit_id)
+                                     and need.status not in ("met", "cancelled")),
                            can_claim=can_claim, claim_form=_claim_form() if can_claim else None,
                            action_form=VersionOnlyForm(), today=local_today())
 
@@ -249,7 +270,8 @@ def _project_form(form: ProjectForm):
     form.lead_unit_id.choices = select_choices(units, "（待认领）")
     form.partner_ids.choices = select_choices(units)
     open_needs = db.session.execute(scoped(select(Need.id, Need.title), Need, current_user)
-                                    .where(Need.status.in_(("open", "claimed"))).order_by(Need.id.desc()).limit(200)).all()
+                                    .where(Need.status.in_(("open", "claimed")))
+                                    .order_by(Need.id.desc()).limit(200)).all()
     form.need_ids.choices = select_choices(open_needs)
     offered = db.session.execute(scoped(select(Resource.id, Resource.title), Resource, current_user)
                                  .where(Resource.status == "offered").order_by(Resource.id.desc()).limit(200)).all()
@@ -349,7 +371,8 @@ def claim(kind: str, target_id: int):
     need = visible_need(target_id) if kind == "needs" else None
     project = visible_project(target_id) if kind == "projects" else None
     form = _claim_form()
-    back = url_for("lists.view_need", need_id=target_id) if need else url_for("lists.view_project", project_id=target_id)
+    back = (url_for("lists.view_need", need_id=target_id) if need
+            else url_for("lists.view_project", project_id=target_id))
     if not form.validate_on_submit():
         from flask import flash, redirect
 
@@ -380,7 +403,7 @@ def decide_claim(claim_id: int):
     item = visible_claim(claim_id)
     form = DecisionForm()
     accept = bool(form.accept.data)
-    back = request.form.get("next") if (request.form.get("next") or "").startswith("/") else url_for("lists.list_claims")
+    back = safe_next(request.form.get("next"), url_for("lists.list_claims"))
     from alliance.core.forms import blank_to_none
 
     return button_audited("确认认领", lambda: services.decide_claim(

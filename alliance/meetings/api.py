@@ -15,16 +15,39 @@ from alliance.meetings import services
 from alliance.meetings import views as web
 from alliance.meetings.documents import search_people
 from alliance.meetings.models import ActionItem, Meeting, ReplySlip
-from alliance.meetings.queries import (DETAIL_OPTIONS, MeetingFilters, attendance_counts,
-                                       attendance_query, meeting_list_query, reply_slips)
-from alliance.meetings.schemas import (ActionItemPatchSchema, ActionItemSchema, AdmissionSchema,
-                                       AgendaItemSchema, AttendanceListArgs, AttendancePage,
-                                       AttendanceSchema, BulkInviteResult, BulkInviteSchema,
-                                       InviteSchema, MarkSchema, MeetingDetailSchema,
-                                       MeetingFields, MeetingListArgs, MeetingPage,
-                                       MeetingPatchSchema, MeetingSchema, PickerArgs,
-                                       PickerResult, ReplySlipSchema, RosterArgs,
-                                       SlipAnswerSchema, SpeechSchema)
+from alliance.meetings.queries import (
+    DETAIL_OPTIONS,
+    MeetingFilters,
+    attendance_counts,
+    attendance_query,
+    meeting_list_query,
+    reply_slips,
+)
+from alliance.meetings.schemas import (
+    ActionItemPatchSchema,
+    ActionItemSchema,
+    AdmissionSchema,
+    AgendaItemSchema,
+    AttendanceListArgs,
+    AttendancePage,
+    AttendanceSchema,
+    BulkInviteResult,
+    BulkInviteSchema,
+    InviteSchema,
+    MarkSchema,
+    MeetingDetailSchema,
+    MeetingFields,
+    MeetingListArgs,
+    MeetingPage,
+    MeetingPatchSchema,
+    MeetingSchema,
+    PickerArgs,
+    PickerResult,
+    ReplySlipSchema,
+    RosterArgs,
+    SlipAnswerSchema,
+    SpeechSchema,
+)
 
 blp = Blueprint("meetings_api", __name__, url_prefix="/api/v1",
                 description="联席会议（联络员只能看到本单位受邀的会议和本单位的参会情况）")

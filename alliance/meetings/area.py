@@ -4,14 +4,22 @@ from __future__ import annotations
 from flask import Flask
 
 from alliance.core.areas import Area, HomePanel, NavItem
-from alliance.meetings.models import (ACTION_STATUSES, ATTENDANCE_STATUSES, CAPACITIES,
-                                      MEETING_KINDS, MEETING_STATUSES, REPLIES, SLIP_STATUSES)
+from alliance.meetings.models import (
+    ACTION_STATUSES,
+    ATTENDANCE_STATUSES,
+    CAPACITIES,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    REPLIES,
+    SLIP_STATUSES,
+)
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.meetings.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.meetings import api as meetings_api, bp, views  # noqa: F401
-
+    from alliance.meetings import api as meetings_api  # noqa: F401
+    from alliance.meetings import bp
     from alliance.meetings.queries import unit_attendance_rates
 
     app.register_blueprint(bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections import OrderedDict
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -45,10 +46,10 @@ def roster_sheet(meeting: Meeting, user, *, sort: str, sheet: str, full_mobiles:
 
     lines = [alliance_name, meeting.title, f"时间：{time_text(meeting)}    地点：{meeting.venue or ''}"]
     if sheet == "signin":
-        rows = [(i, r.unit_name or "", r.name, title_of(r), "") for i, r in enumerate(rows_in, start=1)]
-        return exports.Sheet("签到表", ["序号", "单位", "姓名", "职务", "签到"], rows,
+        signin = [(i, r.unit_name or "", r.name, title_of(r), "") for i, r in enumerate(rows_in, start=1)]
+        return exports.Sheet("签到表", ["序号", "单位", "姓名", "职务", "签到"], signin,
                              title_lines=["签到表", *lines], widths=[6, 30, 10, 20, 16])
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for i, r in enumerate(rows_in, start=1):
         mobile = exports.shown_mobile(r.mobile, user, full=full_mobiles, unit_category=r.unit_category)
         note = f"代{r.substitute_name}" if r.substitute_name else (r.leave_reason or "")
@@ -96,7 +97,8 @@ def notice_docx(meeting: Meeting, alliance_name: str) -> bytes:
         document.add_paragraph(f"一、会议主题：{meeting.theme}")
     document.add_paragraph("二、会议议程：")
     for i, item in enumerate(meeting.agenda, start=1):
-        who = f"（{item.presenter.name}{'，' + item.presenter_note if item.presenter_note else ''}）" if item.presenter else ""
+        note = f"，{item.presenter_note}" if item.presenter_note else ""
+        who = f"（{item.presenter.name}{note}）" if item.presenter else ""
         document.add_paragraph(f"{i}. {item.title}{who}")
     if meeting.chair:
         document.add_paragraph(f"三、会议主持：{meeting.chair.name}")
@@ -135,7 +137,7 @@ def minutes_docx(meeting: Meeting, attendances, alliance_name: str) -> bytes:
     document.add_heading("决定事项", level=2)
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("决定事项", "责任单位", "完成期限", "状态")):
+    for cell, text in zip(table.rows[0].cells, ("决定事项", "责任单位", "完成期限", "状态"), strict=False):
         cell.text = text
     for item in meeting.action_items:
         cells = table.add_row().cells

@@ -1,8 +1,7 @@
 """Forms of meetings. They parse; the rules are checked by ``services``."""
 from __future__ import annotations
 
-from wtforms import (DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from alliance.core.forms import BaseForm, VersionedForm, blank_to_none, select_choices

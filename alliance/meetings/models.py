@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, String, Text, and_, false,
-                        select, text, true)
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, and_, false, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.auth.roles import READERS_OF_ALL

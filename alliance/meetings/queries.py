@@ -1,8 +1,10 @@
 """Meeting queries shared by pages, the API and exports (eager-loaded, no query per row)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
@@ -12,8 +14,7 @@ from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
 from alliance.core.types import utcnow
 from alliance.extensions import db
-from alliance.meetings.models import (ActionItem, Admission, AgendaItem, Attendance, Meeting,
-                                      ReplySlip, Speech)
+from alliance.meetings.models import ActionItem, Admission, AgendaItem, Attendance, Meeting, ReplySlip, Speech
 from alliance.members.models import MemberUnit, Person
 
 ROSTER_SORTS = {"strokes": "按姓氏笔画", "pinyin": "按拼音", "unit": "按单位"}
@@ -106,6 +107,7 @@ def _attendances(meeting: Meeting, user, *, sort: str, unit_id: int | None = Non
         stmt = stmt.where(Attendance.unit_id == unit_id)
     if status:
         stmt = stmt.where(Attendance.status == status)
+    order: tuple[Any, ...]
     if sort == "pinyin":
         order = (Person.name_pinyin_key, Attendance.id)
     elif sort == "unit":
@@ -126,7 +128,7 @@ def attendance_query(meeting: Meeting, user, *, sort: str = "strokes", unit_id: 
         joinedload(Attendance.substitute_for))
 
 
-def roster_rows(meeting: Meeting, user, *, sort: str = "strokes") -> list:
+def roster_rows(meeting: Meeting, user, *, sort: str = "strokes") -> Sequence[Any]:
     """The same invitees as plain rows of the columns a roster prints (no ORM objects: an
     export of 2,000 invitees spent most of its time building them)."""
     substitute = aliased(Person)
@@ -140,7 +142,7 @@ def roster_rows(meeting: Meeting, user, *, sort: str = "strokes") -> list:
     return db.session.execute(stmt).all()
 
 
-def reply_slips(meeting: Meeting, user) -> list[ReplySlip]:
+def reply_slips(meeting: Meeting, user) -> Sequence[ReplySlip]:
     return db.session.scalars(
         scoped(select(ReplySlip), ReplySlip, user).where(ReplySlip.meeting_id == meeting.id)
         .join(MemberUnit, MemberUnit.id == ReplySlip.unit_id)

@@ -3,10 +3,23 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from alliance.api.schemas import (BaseSchema, Bool, Date, DateTime, Int, List, Nested, PagingArgs,
-                                  RecordSchema, Str, int_range, length, one_of, page_schema)
-from alliance.meetings.models import (ACTION_STATUSES, CAPACITIES, MEETING_KINDS,
-                                      MEETING_STATUSES)
+from alliance.api.schemas import (
+    BaseSchema,
+    Bool,
+    Date,
+    DateTime,
+    Int,
+    List,
+    Nested,
+    PagingArgs,
+    RecordSchema,
+    Str,
+    int_range,
+    length,
+    one_of,
+    page_schema,
+)
+from alliance.meetings.models import ACTION_STATUSES, CAPACITIES, MEETING_KINDS, MEETING_STATUSES
 from alliance.meetings.queries import ROSTER_SORTS
 from alliance.meetings.services import INVITE_GROUPS, MARKABLE, REPLY_CHOICES
 
@@ -56,7 +69,8 @@ class ActionItemPatchSchema(ActionItemFields):
 
 
 class MeetingFields(BaseSchema):
-    kind = Str(required=True, validate=one_of(MEETING_KINDS.codes), metadata={"description": _help("会议类型", MEETING_KINDS)})
+    kind = Str(required=True, validate=one_of(MEETING_KINDS.codes),
+               metadata={"description": _help("会议类型", MEETING_KINDS)})
     title = Str(required=True, validate=length(100, 1))
     theme = Str(allow_none=True, validate=length(300))
     starts_at = DateTime(required=True, metadata={"description": "开始时间（ISO 8601；不带时区按北京时间）"})

@@ -6,9 +6,10 @@ Every multi-row change (bulk invitations, a reply slip) checks everything before
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,9 +20,20 @@ from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.types import utcnow
 from alliance.extensions import db
-from alliance.meetings.models import (ACTION_STATUSES, CAPACITIES, MEETING_KINDS,
-                                      MEETING_STATUSES, ActionItem, Admission, AgendaItem,
-                                      Attendance, Meeting, ReplySlip, SignInAttempt, Speech)
+from alliance.meetings.models import (
+    ACTION_STATUSES,
+    CAPACITIES,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    ActionItem,
+    Admission,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    ReplySlip,
+    SignInAttempt,
+    Speech,
+)
 from alliance.members.models import MemberUnit, Person, UnitRole
 
 MEETING_FIELDS = ("kind", "title", "theme", "starts_at", "ends_at", "venue", "host_unit_id",

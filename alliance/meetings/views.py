@@ -1,7 +1,7 @@
 """Pages of joint meetings. Thin: parse, call a service, commit once, redirect or render."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,15 +16,31 @@ from alliance.core.forms import VersionOnlyForm, select_choices
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import can_manage, deny, get_visible_or_404, roles_required
 from alliance.core.types import utcnow
-from alliance.core.views import button_action, save_or_show
+from alliance.core.views import button_action, safe_next, save_or_show
 from alliance.extensions import db
 from alliance.meetings import bp, documents, services
 from alliance.meetings.forms import MeetingForm, SignInForm
-from alliance.meetings.models import (CAPACITIES, MEETING_KINDS, MEETING_STATUSES, ActionItem,
-                                      Attendance, CalendarFeed, Meeting, ReplySlip)
-from alliance.meetings.queries import (DETAIL_OPTIONS, ROSTER_SORTS, MeetingFilters,
-                                       attendance_counts, attendance_query, meeting_list_query,
-                                       reply_slips, slip_counts, slip_of_unit)
+from alliance.meetings.models import (
+    CAPACITIES,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    ActionItem,
+    Attendance,
+    CalendarFeed,
+    Meeting,
+    ReplySlip,
+)
+from alliance.meetings.queries import (
+    DETAIL_OPTIONS,
+    ROSTER_SORTS,
+    MeetingFilters,
+    attendance_counts,
+    attendance_query,
+    meeting_list_query,
+    reply_slips,
+    slip_counts,
+    slip_of_unit,
+)
 from alliance.members.models import Alliance, MemberUnit, Person
 from alliance.members.queries import unit_choices
 
@@ -220,9 +236,10 @@ def admit_unit(meeting_id: int):
 @roles_required(*MANAGERS)
 def add_action_item(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
-    due = request.form.get("due_on") or None
+    due_text = request.form.get("due_on") or None
+    due: date | str | None
     try:
-        due = datetime.strptime(due, "%Y-%m-%d").date() if due else None
+        due = datetime.strptime(due_text, "%Y-%m-%d").date() if due_text else None
     except ValueError:
         due = "bad"
     data = {"decision": request.form.get("decision"), "owner_unit_id": _int("owner_unit_id"), "due_on": due}
@@ -290,9 +307,7 @@ def mark_attendance(meeting_id: int, attendance_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     attendance = child_or_404(Attendance, meeting, attendance_id)
     form = VersionOnlyForm()
-    back = request.form.get("back") or url_for("meetings.attendance_list", meeting_id=meeting.id)
-    if not back.startswith("/"):
-        back = url_for("meetings.attendance_list", meeting_id=meeting.id)
+    back = safe_next(request.form.get("back"), url_for("meetings.attendance_list", meeting_id=meeting.id))
     return button_action(lambda: services.mark_attendance(
         meeting, attendance.person_id, request.form.get("status"), version=form.version.data),
         form, success="已登记", target=back, back=back)
@@ -320,7 +335,7 @@ def reply_slip(meeting_id: int, slip_id: int):
         if not form.validate_on_submit():
             abort(400)
         answers = []
-        for index, a in enumerate(invitees):
+        for a in invitees:
             answers.append({"person_id": a.person_id, "reply": request.form.get(f"reply-{a.person_id}"),
                             "reason": request.form.get(f"reason-{a.person_id}"),
                             "substitute_id": _int(f"substitute-{a.person_id}")})

@@ -14,10 +14,21 @@ from alliance.extensions import db
 from alliance.members import services
 from alliance.members.models import MemberUnit, Person, UnitRole
 from alliance.members.queries import UnitFilters, people_list_query, unit_list_query
-from alliance.members.schemas import (PERSON_PATCH_PARTIAL, UNIT_PATCH_PARTIAL, PeopleListArgs,
-                                      PersonPage, PersonPatchSchema, PersonSchema, RoleListArgs,
-                                      UnitPage, UnitPatchSchema, UnitRolePatchSchema,
-                                      UnitRoleSchema, UnitListArgs, UnitSchema)
+from alliance.members.schemas import (
+    PERSON_PATCH_PARTIAL,
+    UNIT_PATCH_PARTIAL,
+    PeopleListArgs,
+    PersonPage,
+    PersonPatchSchema,
+    PersonSchema,
+    RoleListArgs,
+    UnitListArgs,
+    UnitPage,
+    UnitPatchSchema,
+    UnitRolePatchSchema,
+    UnitRoleSchema,
+    UnitSchema,
+)
 
 blp = Blueprint("members_api", __name__, url_prefix="/api/v1", description="成员单位、人员与单位职务")
 exempt_from_form_csrf(blp)

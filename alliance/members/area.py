@@ -8,8 +8,10 @@ from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, 
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.members.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.members import api as members_api, bp, cli, export_api, views  # noqa: F401
+    from alliance.members import api as members_api  # noqa: F401
+    from alliance.members import bp, cli, export_api
 
     app.register_blueprint(bp)
     api.register_blueprint(members_api.blp)

@@ -28,7 +28,8 @@ class UnitExportArgs(UnitListArgs):
 
 
 class PeopleExportArgs(PeopleListArgs):
-    full_mobiles = Bool(load_default=False, metadata={"description": "true 导出完整手机号（仅工作人员；部队单位始终隐藏）"})
+    full_mobiles = Bool(load_default=False,
+                        metadata={"description": "true 导出完整手机号（仅工作人员；部队单位始终隐藏）"})
 
     class Meta:
         exclude = ("page", "per_page")

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
-from wtforms import (BooleanField, HiddenField, DateField, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from alliance.core.checks import parse_int
 from alliance.core.forms import BaseForm, VersionedForm, select_choices
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
-from alliance.core.checks import parse_int
 
 
 class UnitForm(VersionedForm):

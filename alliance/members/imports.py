@@ -26,8 +26,16 @@ from alliance.core.import_runner import ImportKind
 from alliance.core.imports import Column, RowError, Table, map_columns, row_values
 from alliance.extensions import db
 from alliance.members import services
-from alliance.members.models import (SINGLE_HOLDER_ROLES, UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES,
-                                     UNIT_TIERS, MemberUnit, Person, UnitRole)
+from alliance.members.models import (
+    SINGLE_HOLDER_ROLES,
+    UNIT_CATEGORIES,
+    UNIT_ROLES,
+    UNIT_STATUSES,
+    UNIT_TIERS,
+    MemberUnit,
+    Person,
+    UnitRole,
+)
 
 YES, NO = ("是", "true", "1", "y", "yes", "党员"), ("否", "false", "0", "n", "no", "")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -36,9 +44,9 @@ UNIT_COLUMNS = (
     Column("单位名称", "name", required=True, aliases=("名称", "成员单位"), help="必填，本联盟内唯一"),
     Column("简称", "short_name"),
     Column("统一社会信用代码", "uscc", aliases=("信用代码",), help="18位；部队等无代码的单位留空"),
-    Column("类别", "category", required=True, aliases=("单位类别",), choices=tuple(l for _, l in UNIT_CATEGORIES.items())),
-    Column("层级", "tier", choices=tuple(l for _, l in UNIT_TIERS.items())),
-    Column("状态", "status", choices=tuple(l for _, l in UNIT_STATUSES.items()), help="留空为在册"),
+    Column("类别", "category", required=True, aliases=("单位类别",), choices=tuple(UNIT_CATEGORIES.labels)),
+    Column("层级", "tier", choices=tuple(UNIT_TIERS.labels)),
+    Column("状态", "status", choices=tuple(UNIT_STATUSES.labels), help="留空为在册"),
     Column("加入日期", "joined_on", help="如 2021-01-21"),
     Column("退出日期", "left_on"),
     Column("排序号", "sort_order", help="整数，越小越靠前"),
@@ -54,7 +62,7 @@ PEOPLE_COLUMNS = (
     Column("职务", "title", help="如 党委书记、行长"),
     Column("党员", "is_party_member", aliases=("是否党员",), choices=("是", "否")),
     Column("所在单位", "unit", aliases=("单位", "单位名称"), help="名册中已有的成员单位全称"),
-    Column("职务类别", "role", choices=tuple(l for _, l in UNIT_ROLES.items()),
+    Column("职务类别", "role", choices=tuple(UNIT_ROLES.labels),
            help="填写后在所在单位任命该职务"),
     Column("任职日期", "started_on", help="留空为导入当天"),
     Column("备注", "notes"),
@@ -275,7 +283,8 @@ def plan_people(table: Table, *, alliance_id: int, today: date | None = None) ->
         if cleaned:
             mobile = cleaned.get("mobile")
             if mobile and mobile in seen_mobiles:
-                errors.append(RowError(number, headers["mobile"], "mobile", f"与第 {seen_mobiles[mobile]} 行的手机号码重复"))
+                errors.append(RowError(number, headers["mobile"], "mobile",
+                                       f"与第 {seen_mobiles[mobile]} 行的手机号码重复"))
             elif mobile:
                 seen_mobiles[mobile] = number
                 clash = by_mobile.get(mobile)
@@ -287,16 +296,17 @@ def plan_people(table: Table, *, alliance_id: int, today: date | None = None) ->
                                        f"与第 {seen_keys[key]} 行是同一单位的同名人员，请填写手机号码区分"))
             seen_keys.setdefault(key, number)
         role = None
-        if unit is not None and role_code and not errors:
-            if existing is None or (unit.id, existing.id, role_code) not in holds:
-                role = {"unit": unit, "role": role_code, "started_on": started_on or today,
-                        "title": cleaned.get("title")}
-                if role_code in SINGLE_HOLDER_ROLES:
-                    slot = (unit.id, role_code)
-                    if slot in single_holders:
-                        errors.append(RowError(number, headers["role"], "role",
-                                               f"与第 {single_holders[slot]} 行任命同一单位的{UNIT_ROLES.label(role_code)}"))
-                    single_holders[slot] = number
+        if (unit is not None and role_code and not errors
+                and (existing is None or (unit.id, existing.id, role_code) not in holds)):
+            role = {"unit": unit, "role": role_code, "started_on": started_on or today,
+                    "title": cleaned.get("title")}
+            if role_code in SINGLE_HOLDER_ROLES:
+                slot = (unit.id, role_code)
+                if slot in single_holders:
+                    errors.append(RowError(number, headers["role"], "role",
+                                           f"与第 {single_holders[slot]} 行任命同一单位的"
+                                           f"{UNIT_ROLES.label(role_code)}"))
+                single_holders[slot] = number
         planned = PlannedRow(number, "refused" if errors else "new", cleaned.get("name") or parsed.get("name")
                              or f"第 {number} 行", values=cleaned, errors=errors, record=existing,
                              role=None if errors else role)

@@ -2,14 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, inspect, select, text
+from sqlalchemy import DDL, CheckConstraint, Date, ForeignKey, Index, String, Text, event, inspect, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord, Record
 from alliance.core.visibility import OwnUnit
 from alliance.extensions import db
+
+# The trigram indexes below need pg_trgm: migration 0002 creates it, and so does ``create_all``
+# (the schema test builds the models' schema on an empty database).
+event.listen(db.metadata, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 UNIT_CATEGORIES = Choices(
     ("enterprise", "企业"),
@@ -210,7 +216,7 @@ class UnitRole(AllianceRecord, db.Model):
 
     def __str__(self) -> str:
         # Runs inside flushes (audit summaries): use related rows only if already loaded.
-        state = inspect(self)
+        state: Any = inspect(self)
         person = state.attrs.person.loaded_value
         unit = state.attrs.unit.loaded_value
         who = person.name if isinstance(person, Person) else f"人员{self.person_id}"

@@ -2,7 +2,9 @@
 runs a bounded number of queries, whatever the number of rows."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -69,6 +71,7 @@ def unit_list_query(user, filters: UnitFilters, *, with_roles: bool = True) -> S
         stmt = stmt.where(MemberUnit.tier == filters.tier)
     if filters.status:
         stmt = stmt.where(MemberUnit.status == filters.status)
+    order: tuple[Any, ...]
     if filters.sort == "name":
         order = (MemberUnit.name_sort_key, MemberUnit.id)
     elif filters.sort == "joined":
@@ -124,8 +127,8 @@ class UnitPage:
     unit: MemberUnit
     current_roles: list[UnitRole]
     past_roles: list[UnitRole]
-    history: list[AuditEntry]
-    activities: list
+    history: Sequence[AuditEntry]
+    activities: Sequence[Any]
     activity_counts: list[tuple[int, int]]
 
 

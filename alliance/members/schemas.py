@@ -1,9 +1,21 @@
 """API shapes of units, people and unit roles."""
 from __future__ import annotations
 
-from alliance.api.schemas import (BaseSchema, Bool, Date, Int, Nested, OptionalVersionArgs,
-                                  PagingArgs, RecordSchema, Str, int_range, length, one_of,
-                                  page_schema)
+from alliance.api.schemas import (
+    BaseSchema,
+    Bool,
+    Date,
+    Int,
+    Nested,
+    OptionalVersionArgs,
+    PagingArgs,
+    RecordSchema,
+    Str,
+    int_range,
+    length,
+    one_of,
+    page_schema,
+)
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
 from alliance.members.queries import PEOPLE_SORTS, UNIT_SORTS
 from alliance.members.services import PERSON_FIELDS, UNIT_FIELDS
@@ -13,7 +25,8 @@ class UnitSchema(RecordSchema):
     name = Str(required=True, validate=length(100, 1), metadata={"description": "单位名称"})
     short_name = Str(allow_none=True, validate=length(30))
     category = Str(required=True, validate=one_of(UNIT_CATEGORIES.codes),
-                   metadata={"description": "单位类别：" + "、".join(f"{c} {l}" for c, l in UNIT_CATEGORIES.items())})
+                   metadata={"description": "单位类别：" + "、".join(f"{code} {label}" for code,
+                                                               label in UNIT_CATEGORIES.items())})
     uscc = Str(allow_none=True, validate=length(30), metadata={"description": "统一社会信用代码（18位，含校验位）"})
     tier = Str(allow_none=True, validate=one_of(UNIT_TIERS.codes))
     status = Str(load_default="active", validate=one_of(UNIT_STATUSES.codes))

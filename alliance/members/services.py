@@ -21,8 +21,14 @@ from alliance.core.sorting import pinyin_key, search_key, stroke_key
 from alliance.core.validators import validate_mobile, validate_uscc
 from alliance.extensions import db
 from alliance.members.models import (
-    SINGLE_HOLDER_ROLES, UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS,
-    MemberUnit, Person, UnitRole,
+    SINGLE_HOLDER_ROLES,
+    UNIT_CATEGORIES,
+    UNIT_ROLES,
+    UNIT_STATUSES,
+    UNIT_TIERS,
+    MemberUnit,
+    Person,
+    UnitRole,
 )
 
 # (field, max length, required, label)
@@ -104,7 +110,7 @@ def person_for_role(user, *, person_id: int | None = None, new_person: dict | No
         return create_person(new_person, alliance_id=user.alliance_id)
     except FieldErrors as exc:
         names = new_fields or {}
-        raise type(exc)({names.get(k, f"person.{k}"): v for k, v in exc.fields.items()})
+        raise type(exc)({names.get(k, f"person.{k}"): v for k, v in exc.fields.items()}) from None
 
 
 # --- member units --------------------------------------------------------------------------

@@ -6,16 +6,29 @@ from flask_login import current_user
 
 from alliance.auth.roles import MANAGERS
 from alliance.core.forms import VersionOnlyForm, blank_to_none
-from alliance.core.views import button_action, save_or_show
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import (can_edit_unit_records, deny, get_visible_or_404,
-                                       liaison_unit_is_live, managers_only, roles_required)
+from alliance.core.permissions import (
+    can_edit_unit_records,
+    deny,
+    get_visible_or_404,
+    liaison_unit_is_live,
+    managers_only,
+    roles_required,
+)
+from alliance.core.views import button_action, save_or_show
 from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
 from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
-from alliance.members.queries import (PEOPLE_SORTS, UNIT_SORTS, UnitFilters, people_list_query, person_roles,
-                                      unit_list_query, unit_page)
+from alliance.members.queries import (
+    PEOPLE_SORTS,
+    UNIT_SORTS,
+    UnitFilters,
+    people_list_query,
+    person_roles,
+    unit_list_query,
+    unit_page,
+)
 
 
 def _choice_arg(name: str, choices) -> str | None:

@@ -13,15 +13,33 @@ from alliance.core.permissions import get_visible_or_404, roles_required, scoped
 from alliance.extensions import db
 from alliance.members.models import Person
 from alliance.ratings import evidence, queries, reports, services
-from alliance.ratings.access import (EDITORS, editable_rating, organization_for_rating,
-                                     rating_options)
+from alliance.ratings.access import EDITORS, editable_rating, organization_for_rating, rating_options
 from alliance.ratings.models import PartyOrganization, Rating, RatingObjection, Rubric
-from alliance.ratings.schemas import (RatingDecisionArgs, EvidenceFormSchema, EvidenceUploadSchema, DistributionSchema, ObjectionAnswerArgs,
-                                      ObjectionSchema, OrganizationListArgs, OrganizationPage,
-                                      OrganizationPatchSchema, OrganizationSchema, RatingListArgs,
-                                      RatingPage, RatingSchema, ReturnArgs, ReviewArgs,
-                                      RubricListArgs, RubricPage, RubricPatchSchema, RubricSchema,
-                                      SecretaryArgs, SelfAssessmentArgs, VersionArgs, YearArgs)
+from alliance.ratings.schemas import (
+    DistributionSchema,
+    EvidenceFormSchema,
+    EvidenceUploadSchema,
+    ObjectionAnswerArgs,
+    ObjectionSchema,
+    OrganizationListArgs,
+    OrganizationPage,
+    OrganizationPatchSchema,
+    OrganizationSchema,
+    RatingDecisionArgs,
+    RatingListArgs,
+    RatingPage,
+    RatingSchema,
+    ReturnArgs,
+    ReviewArgs,
+    RubricListArgs,
+    RubricPage,
+    RubricPatchSchema,
+    RubricSchema,
+    SecretaryArgs,
+    SelfAssessmentArgs,
+    VersionArgs,
+    YearArgs,
+)
 
 blp = Blueprint("ratings_api", __name__, url_prefix="/api/v1",
                 description="星级党组织评定：党组织、评分细则、评定流程（联络员只能填报本单位党组织）")

@@ -9,8 +9,10 @@ from alliance.ratings.models import NOMINATIONS, ORG_KINDS, RATING_STATUSES, RUB
 
 
 def _init_app(app: Flask) -> None:
+    import alliance.ratings.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
-    from alliance.ratings import api as ratings_api, bp, views  # noqa: F401
+    from alliance.ratings import api as ratings_api  # noqa: F401
+    from alliance.ratings import bp
 
     app.register_blueprint(bp)
     api.register_blueprint(ratings_api.blp)

@@ -115,7 +115,7 @@ def load_demo_ratings(alliance) -> list[str]:
     per_community = [RESIDENTIAL_BRANCHES // len(communities)] * len(communities)
     for i in range(RESIDENTIAL_BRANCHES - sum(per_community)):
         per_community[i] += 1
-    for unit, count in zip(communities, per_community):
+    for unit, count in zip(communities, per_community, strict=False):
         parent = _org(alliance, f"{unit.name}党总支", "general_branch", unit,
                       members_count=rng.randint(120, 320), founded=date(rng.randint(1995, 2012), 7, 1),
                       profile=f"{unit.name}党总支2020年完成支部拆分，下设{count}个党支部。")
@@ -155,14 +155,15 @@ def load_demo_ratings(alliance) -> list[str]:
     targets = [5] * DISTRIBUTION_2020[5] + [4] * DISTRIBUTION_2020[4] + [3] * DISTRIBUTION_2020[3]
     ranges = {5: (90, 99), 4: (80, 89), 3: (70, 79)}
     rows = []
-    for org, stars in zip(pool, targets):
+    for org, stars in zip(pool, targets, strict=False):
         rows.append({"organization": org, "year": 2020,
                      "points": _points_for(rubric_2020.definition, rng.randint(*ranges[stars]), rng),
                      "notice_starts_on": NOTICE_2020, "confirmed_on": CONFIRM_2020,
                      "district_approved": True if stars == 5 else None,
                      "case_text": CASE_TEXT.format(name=org.name) if stars == 5 else None})
     imported = services.import_results(rows, alliance_id=alliance.id, is_sample=True)
-    assert [r.stars for r in imported] == targets
+    if [r.stars for r in imported] != targets:  # the demo's figures are the 2020 article's
+        raise RuntimeError("演示星级与目标分布不符")
     rated_2020 = [row["organization"] for row in rows]
     # --- 2021: the cycle in progress ---
     services.create_rubric({"year": 2021, "name": "星级党组织评定细则", "notice_days": 5},
@@ -172,10 +173,11 @@ def load_demo_ratings(alliance) -> list[str]:
               + ["self_assessing"] * 8)
     today = services.local_today()
     in_2021 = unit_orgs + rated_2020[:len(stages)]
-    seen = set()
+    seen: set[int] = set()
     count_2021 = 0
     objected = False
-    for org, stage in zip([o for o in in_2021 if not (o.id in seen or seen.add(o.id))], stages):
+    distinct = [o for o in in_2021 if o.id not in seen and not seen.add(o.id)]  # type: ignore[func-returns-value]
+    for org, stage in zip(distinct, stages, strict=False):
         rating = services.start_rating(org, 2021, is_sample=True)
         points = _points_for(rubric_2021.definition, rng.randint(68, 97), rng)
         notice_on = date(2021, 12, 1) if stage == "confirmed" else min(today, date(2021, 12, 20))

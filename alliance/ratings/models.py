@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, inspect,
-                        select, text)
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, inspect, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.core.choices import Choices
@@ -110,7 +110,7 @@ class OrganizationSecretary(AllianceRecord, db.Model):
         select(PartyOrganization.id).where(PartyOrganization.unit_id == unit_id)))
 
     def __str__(self) -> str:
-        person = inspect(self).attrs.person.loaded_value
+        person: Any = inspect(self).attrs.person.loaded_value
         return f"书记 {person.name if isinstance(person, Person) else self.person_id}"
 
 
@@ -215,7 +215,7 @@ class Rating(AllianceRecord, db.Model):
         return NOMINATIONS.label(self.nomination)
 
     def __str__(self) -> str:
-        org = inspect(self).attrs.organization.loaded_value
+        org: Any = inspect(self).attrs.organization.loaded_value
         name = org.name if isinstance(org, PartyOrganization) else f"党组织{self.organization_id}"
         return f"{name} {self.year}年星级评定"
 

@@ -76,8 +76,8 @@ def progress(user, year: int) -> dict[str, int]:
     """How many ratings of ``year`` are in each workflow status."""
     stmt = scoped(select(Rating.status, func.count()), Rating, user).where(
         Rating.year == year).group_by(Rating.status)
-    counts = {status: 0 for status in STATUS_ORDER}
-    counts.update({status: n for status, n in db.session.execute(stmt)})
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    counts.update(dict(db.session.execute(stmt).tuples().all()))
     return counts
 
 
@@ -95,7 +95,8 @@ def history(organization_id: int, user) -> list[Rating]:
 
 def with_trend(ratings: list[Rating]) -> list[tuple[Rating, int | None]]:
     """Each rating with its change in stars against the year before (None if not comparable)."""
-    out, previous = [], None
+    out: list[tuple[Rating, int | None]] = []
+    previous = None
     for rating in ratings:
         trend = None
         if previous is not None and previous.status == "confirmed" and rating.stars is not None:

@@ -3,15 +3,12 @@ from __future__ import annotations
 
 import io
 
-
+from sqlalchemy import select
 
 from alliance.core.dates import format_date_zh
 from alliance.core.exports import Sheet, download, pdf_bytes, record_export, xlsx_bytes
-
-from alliance.extensions import db
-from sqlalchemy import select
-
 from alliance.core.permissions import scoped
+from alliance.extensions import db
 from alliance.ratings.models import PUBLIC_STATUSES, OrganizationSecretary, PartyOrganization, Rating
 from alliance.ratings.queries import RatingFilters, rating_list_query
 

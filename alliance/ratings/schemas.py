@@ -1,15 +1,29 @@
 """API shapes of party organizations, rubrics and ratings."""
 from __future__ import annotations
 
-from alliance.api.schemas import (BaseSchema, Bool, Date, Dict, Int, List, Nested, PagingArgs,
-                                  RecordSchema, Str, int_range, length, one_of, page_schema)
 from flask_smorest.fields import Upload
 
+from alliance.api.schemas import (
+    BaseSchema,
+    Bool,
+    Date,
+    Dict,
+    Int,
+    List,
+    Nested,
+    PagingArgs,
+    RecordSchema,
+    Str,
+    int_range,
+    length,
+    one_of,
+    page_schema,
+)
 from alliance.ratings.models import ORG_KINDS, RATING_STATUSES
 
 KIND_HELP = "组织类型：" + "、".join(f"{c} {label}" for c, label in ORG_KINDS.items())
 STATUS_HELP = "状态：" + "、".join(f"{c} {label}" for c, label in RATING_STATUSES.items())
-YEAR = dict(validate=int_range(2000, 2100))
+YEAR_RANGE = int_range(2000, 2100)
 
 
 class SecretarySchema(BaseSchema):
@@ -53,7 +67,7 @@ class SecretaryArgs(BaseSchema):
 
 
 class RubricSchema(RecordSchema):
-    year = Int(required=True, **YEAR, metadata={"description": "年度"})
+    year = Int(required=True, validate=YEAR_RANGE, metadata={"description": "年度"})
     name = Str(load_default=None, allow_none=True, validate=length(100),
                metadata={"description": "名称，默认“星级党组织评定细则”"})
     notice_days = Int(load_default=5, validate=int_range(1, 30), metadata={"description": "公示天数"})
@@ -70,7 +84,7 @@ class RubricPatchSchema(BaseSchema):
 
 
 class RubricListArgs(PagingArgs):
-    year = Int(strict=False, **YEAR)
+    year = Int(strict=False, validate=YEAR_RANGE)
 
 
 class EntrySchema(BaseSchema):
@@ -107,7 +121,7 @@ class ObjectionSchema(RecordSchema):
 
 class RatingSchema(RecordSchema):
     organization_id = Int(required=True, metadata={"description": "党组织编号"})
-    year = Int(required=True, **YEAR, metadata={"description": "年度（须已有评分细则）"})
+    year = Int(required=True, validate=YEAR_RANGE, metadata={"description": "年度（须已有评分细则）"})
     organization_name = Str(dump_only=True, attribute="organization.name")
     unit_id = Int(dump_only=True)
     rubric_id = Int(dump_only=True)
@@ -132,7 +146,7 @@ class RatingSchema(RecordSchema):
 
 
 class RatingListArgs(PagingArgs):
-    year = Int(strict=False, **YEAR)
+    year = Int(strict=False, validate=YEAR_RANGE)
     status = Str(validate=one_of(RATING_STATUSES.codes), metadata={"description": STATUS_HELP})
     stars = Int(strict=False, validate=int_range(1, 5))
     organization_id = Int(strict=False)
@@ -181,7 +195,7 @@ class RatingDecisionArgs(BaseSchema):
 
 
 class YearArgs(BaseSchema):
-    year = Int(strict=False, required=True, **YEAR)
+    year = Int(strict=False, required=True, validate=YEAR_RANGE)
 
 
 class LevelCounts(BaseSchema):

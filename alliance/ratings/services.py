@@ -15,8 +15,15 @@ from alliance.core.sorting import stroke_key
 from alliance.extensions import db
 from alliance.members.models import MemberUnit, Person
 from alliance.ratings import scoring
-from alliance.ratings.models import (ORG_KINDS, OrganizationSecretary, PartyOrganization, Rating,
-                                     RatingEntry, RatingObjection, Rubric)
+from alliance.ratings.models import (
+    ORG_KINDS,
+    OrganizationSecretary,
+    PartyOrganization,
+    Rating,
+    RatingEntry,
+    RatingObjection,
+    Rubric,
+)
 
 MAX_MEMBERS = 100_000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -107,7 +114,8 @@ def delete_organization(organization: PartyOrganization, *, version: int | None 
     soft_delete(organization, version=version)
 
 
-def set_secretary(organization: PartyOrganization, person: Person | None, started_on: date | None) -> OrganizationSecretary:
+def set_secretary(organization: PartyOrganization, person: Person | None,
+                  started_on: date | None) -> OrganizationSecretary:
     """A new secretary from ``started_on``; the current one's term ends that day (history kept)."""
     errors = Errors()
     if person is None or person.alliance_id != organization.alliance_id or person.deleted_at:

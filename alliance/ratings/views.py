@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,8 +17,7 @@ from alliance.core.permissions import can_edit_unit_records, get_visible_or_404,
 from alliance.extensions import db
 from alliance.ratings import bp, queries, scoring, services
 from alliance.ratings.access import EDITORS, editable_rating, organization_for_rating, rating_options
-from alliance.ratings.models import (RATING_STATUSES, STAR_LABELS, PartyOrganization, Rating,
-                                     RatingObjection, Rubric)
+from alliance.ratings.models import RATING_STATUSES, STAR_LABELS, PartyOrganization, Rating, RatingObjection, Rubric
 
 
 def _int(value) -> int | None:
@@ -312,7 +312,7 @@ def list_rubrics():
 @bp.route("/rubrics/new", methods=["POST"])
 @roles_required(*MANAGERS)
 def create_rubric():
-    holder = {}
+    holder: dict[str, Any] = {}
     outcome = _run(lambda: holder.update(rubric=services.create_rubric(
         {"year": _int(request.form.get("year"))}, alliance_id=current_user.alliance_id)),
         success="已新建评分细则（复制上一年度）", back=url_for("ratings.list_rubrics"))

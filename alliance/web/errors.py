@@ -5,19 +5,17 @@ request's own work has been rolled back.
 """
 from __future__ import annotations
 
-import logging
-
 import json
+import logging
+from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from flask_wtf.csrf import CSRFError
-
-from alliance.core.errors import (STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord,
-                                  duplicate_from_integrity)
+from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord, duplicate_from_integrity
 from alliance.extensions import db
 
 log = logging.getLogger(__name__)
@@ -50,7 +48,7 @@ def wants_json() -> bool:
 def error_json(status: int, message: str | None = None, *, code: str | None = None,
                fields: dict | None = None, headers: dict | None = None):
     """The one error shape of the API (API.md)."""
-    body = {"error": {"code": code or CODES.get(status, "error"),
+    body: dict[str, dict[str, Any]] = {"error": {"code": code or CODES.get(status, "error"),
                       "message": message or MESSAGES.get(status, "请求失败")}}
     if fields:
         body["error"]["fields"] = fields
@@ -167,14 +165,14 @@ def handle_http_exception(error: HTTPException):
         if data.get("headers"):
             headers.update(data["headers"])
         if status == 405 and getattr(error, "valid_methods", None):
-            headers["Allow"] = ", ".join(error.valid_methods)
+            headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         if status == 422 and not message:
             message = "提交的内容有误，请检查标出的字段"
         return error_json(status, message, fields=fields, headers=headers)
     response = render_template("errors/error.html", status=status,
                                message=MESSAGES.get(status, error.description)), status
     if status == 405 and getattr(error, "valid_methods", None):
-        return response[0], status, {"Allow": ", ".join(error.valid_methods)}
+        return response[0], status, {"Allow": ", ".join(error.valid_methods)}  # type: ignore[attr-defined]
     return response
 
 

@@ -3,8 +3,8 @@
 Revision ID: register_search_1
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "register_search_1"
 down_revision = "0001"

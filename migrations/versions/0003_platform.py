@@ -3,8 +3,8 @@
 Revision ID: platform_1
 Revises: register_search_1
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "platform_1"
 down_revision = "register_search_1"

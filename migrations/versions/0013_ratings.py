@@ -5,9 +5,8 @@ Revises: register_search_1
 Create Date: 2026-12-03 12:47:06.583573
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ratings_1'

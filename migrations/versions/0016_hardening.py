@@ -3,8 +3,8 @@
 Revision ID: hardening_1
 Revises: speed_1
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "hardening_1"
 down_revision = "speed_1"

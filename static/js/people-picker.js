@@ -61,6 +61,9 @@
       if (e.key === "Escape") { close(); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Text typed before this script ran (a slow phone) is searched now rather than lost.
+    if (input.value.trim() && !hidden.value) { search(); }
+    root.dataset.ready = "1";
   }
   document.querySelectorAll(".people-picker").forEach(setup);
 })();

@@ -12,11 +12,10 @@ from alliance.activities.models import Activity, ActivityPhoto
 from alliance.activities.queries import ActivityFilters, activity_list_query
 from alliance.audit.context import acting_as
 from alliance.audit.models import AuditEntry
-from alliance.core.uploads import THUMBNAIL_SIZE, thumbnail_name
 from alliance.core.errors import FieldErrors, RuleViolation, StaleRecord
+from alliance.core.uploads import THUMBNAIL_SIZE, thumbnail_name
 from alliance.members import services as members
-from tests.activities import (PDF_BYTES, activity_data, image_bytes, make_activity, stored_files,
-                              upload)
+from tests.activities import PDF_BYTES, activity_data, image_bytes, make_activity, stored_files, upload
 from tests.factories import SETUP
 
 

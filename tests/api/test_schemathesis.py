@@ -22,7 +22,8 @@ from datetime import date
 import hypothesis
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, strategies as st
+from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from alliance import create_app

@@ -78,7 +78,8 @@ def test_hours_and_certificate_pdf(api_as, world, civic):
 
 def test_order_flow_over_the_api(api_as, world, civic):
     liaison = api_as(world.liaison_b)
-    order = liaison.post("/api/v1/service-orders", json={"project_id": civic.project.id, "venue_id": civic.space_b.id}).json
+    order = liaison.post("/api/v1/service-orders",
+                         json={"project_id": civic.project.id, "venue_id": civic.space_b.id}).json
     bad = liaison.post(f"/api/v1/service-orders/{order['id']}/actions", json={"action": "rate", "rating": 5,
                                                                               "version": order["version"]})
     assert bad.status_code == 409 and "不能改为" in bad.json["error"]["message"]

@@ -129,9 +129,11 @@ def test_volunteer_cannot_serve_in_two_overlapping_events(world, civic):
 
 
 def test_bad_hours_are_refused(world, civic):
-    for bad, message in [("0", "服务时长应大于0"), ("abc", "服务时长应为数字，如 2 或 1.5"), ("1.25", "服务时长最多保留一位小数")]:
+    for bad, message in [("0", "服务时长应大于0"), ("abc", "服务时长应为数字，如 2 或 1.5"),
+                         ("1.25", "服务时长最多保留一位小数")]:
         with pytest.raises(FieldErrors) as exc:
-            s.record_hours(world.staff, {"event_id": civic.event_a.id, "volunteer_id": civic.volunteer.id, "hours": bad})
+            s.record_hours(world.staff, {"event_id": civic.event_a.id, "volunteer_id": civic.volunteer.id,
+                                         "hours": bad})
         assert exc.value.fields["hours"] == [message]
 
 
@@ -146,8 +148,8 @@ def test_liaison_of_another_unit_cannot_record_or_verify_hours(world, civic):
     with pytest.raises(NotFound):
         s.record_hours(world.liaison_b, {"event_id": civic.event_a.id, "volunteer_id": civic.volunteer.id,
                                          "hours": Decimal("1")})
-    record = _commit(lambda: s.record_hours(world.liaison_a, {"event_id": civic.event_a.id,
-                                                              "volunteer_id": civic.volunteer.id, "hours": Decimal("1")}))
+    record = _commit(lambda: s.record_hours(world.liaison_a, {
+        "event_id": civic.event_a.id, "volunteer_id": civic.volunteer.id, "hours": Decimal("1")}))
     with pytest.raises(NotFound):
         s.verify_record(world.liaison_b, record, version=record.version, verifier="乙")
     _commit(lambda: s.verify_record(world.liaison_a, record, version=record.version, verifier="甲"))
@@ -176,7 +178,8 @@ def test_liaison_puts_volunteers_only_in_own_teams(world, civic):
 # --- orders -----------------------------------------------------------------------------------
 
 def test_order_flow_takes_only_allowed_steps(world, civic):
-    order = _commit(lambda: s.place_order(world.liaison_b, {"project_id": civic.project.id, "venue_id": civic.space_b.id}))
+    order = _commit(lambda: s.place_order(world.liaison_b, {"project_id": civic.project.id,
+                                                            "venue_id": civic.space_b.id}))
     assert order.status == "ordered"
     with pytest.raises(RuleViolation):  # 评单 before 派单
         s.advance_order(world.liaison_b, order, "rate", {"rating": 5}, version=order.version)
@@ -190,7 +193,8 @@ def test_order_flow_takes_only_allowed_steps(world, civic):
     with pytest.raises(RuleViolation):
         s.advance_order(world.staff, order, "cancel", {}, version=order.version)
     db.session.rollback()
-    _commit(lambda: s.advance_order(world.liaison_b, order, "rate", {"rating": 5, "comment": "很好"}, version=order.version))
+    _commit(lambda: s.advance_order(world.liaison_b, order, "rate", {"rating": 5, "comment": "很好"},
+                                    version=order.version))
     assert (order.status, order.rating) == ("rated", 5)
     with pytest.raises(NotFound):
         s.place_order(world.liaison_a, {"project_id": civic.project.id, "venue_id": civic.space_b.id})

@@ -15,7 +15,8 @@ def make_civic_records(world) -> dict:
     from PIL import Image
     from werkzeug.datastructures import FileStorage
 
-    from alliance.civic import photos, services as s
+    from alliance.civic import photos
+    from alliance.civic import services as s
 
     staff = world.staff
     with acting_as(SETUP):

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from alliance.core.charts import bar_chart, pie_chart
-from alliance.core.exports import (Sheet, csv_bytes, download, neutralise, pdf_bytes, shown_mobile,
-                                   xlsx_bytes)
+from alliance.core.exports import Sheet, csv_bytes, download, neutralise, pdf_bytes, shown_mobile, xlsx_bytes
 
 NAMES = ["丁一", "王二", "张轩", "欧阳明", "徐虹", "顾非非"]
 
@@ -102,12 +101,12 @@ def test_control_characters_do_not_break_the_workbook():
 
 
 def test_stored_utc_times_are_exported_in_shanghai_time():
-    from datetime import datetime, timezone
+    from datetime import datetime
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    signed_in = datetime(2021, 1, 21, 1, 30, tzinfo=timezone.utc)  # 09:30 in 梅陇
+    signed_in = datetime(2021, 1, 21, 1, 30, tzinfo=UTC)  # 09:30 in 梅陇
     sheet = Sheet("签到", ["姓名", "签到时间"], [("马健", signed_in)])
     assert csv_bytes(sheet).decode("utf-8-sig").splitlines()[1] == "马健,2021-01-21 09:30"
     ws = load_workbook(BytesIO(xlsx_bytes([sheet]))).active

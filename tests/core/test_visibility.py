@@ -6,6 +6,7 @@ and through every GET route of the app, UI and API, the liaison of C sees no rec
 unit. A new area is covered by registering itself and giving its demo step some records."""
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 
@@ -14,6 +15,7 @@ from flask import url_for
 from sqlalchemy import String, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE
+from werkzeug.routing import BuildError
 
 from alliance.activities import services as activities
 from alliance.activities.models import Activity
@@ -112,7 +114,8 @@ def _owners(record, depth: int = 2) -> set[str]:
 
 def _texts_of_hidden(user) -> set[str]:
     """The names of records hidden from ``user``, less those a record they may see carries in one
-    of its texts or shows as its owner (``_owners``): the public venue 中环科技园新时代文明实践益空间 names its host unit, 中环科技园;
+    of its texts or shows as its owner (``_owners``): the public venue 中环科技园新时代文明实践益空间
+    names its host unit, 中环科技园;
     the public service menu says what the couplet ledger counts, 春联和福字."""
     texts, public = set(), set()
     for model in _alliance_models():
@@ -150,7 +153,7 @@ def test_a_liaison_sees_nothing_of_other_units_through_any_get_route(demo_world,
     checked = 0
     for rule in _get_rules(app):
         client = api if rule.rule.startswith("/api") else web
-        args = [a for a in rule.arguments]
+        args = list(rule.arguments)
         if not args:
             with app.test_request_context():
                 url = url_for(rule.endpoint)
@@ -159,11 +162,9 @@ def test_a_liaison_sees_nothing_of_other_units_through_any_get_route(demo_world,
                                     for a in args):
             urls = []
             for record_id in all_ids:
-                with app.test_request_context():
-                    try:
-                        urls.append(url_for(rule.endpoint, **{a: record_id for a in args}))
-                    except Exception:
-                        pass
+                # a route whose arguments are not ids does not build
+                with app.test_request_context(), contextlib.suppress(BuildError):
+                    urls.append(url_for(rule.endpoint, **dict.fromkeys(args, record_id)))
         else:
             continue
         for url in urls:

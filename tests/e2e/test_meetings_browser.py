@@ -49,6 +49,7 @@ def test_reply_slip_on_a_phone_then_qr_sign_in_counts(phone, page, new_context, 
     phone.locator("#home-meetings").get_by_role("link", name="填写回执").tap()
     expect(phone.get_by_role("heading", name="参会回执")).to_be_visible()
     phone.get_by_label("派人代会").check()
+    expect(phone.locator(".people-picker").first).to_have_attribute("data-ready", "1")
     picker = phone.locator(".people-picker").first.locator(".picker-input")
     picker.fill("李")
     phone.locator(".picker-option", has_text="李明").tap()

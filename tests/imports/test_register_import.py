@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from stdnum.cn.uscc import calc_check_digit
 
 from alliance.audit.context import acting_as
 from alliance.audit.models import AuditEntry
 from alliance.members.models import MemberUnit, Person, UnitRole
 from tests import factories
-from stdnum.cn.uscc import calc_check_digit
 
 CODE = "91310112MA1GB7770" + calc_check_digit("91310112MA1GB7770")
 
@@ -140,8 +141,8 @@ def test_people_with_roles_and_gb18030_csv(world, api_as, db):
     assert _post(api_as(world.staff), "people", _csv(PEOPLE_HEADERS, later), "p2.csv").status_code == 201
     db.session.refresh(secretary)
     assert secretary.ended_on is not None
-    current = db.session.scalars(select(UnitRole).where(UnitRole.unit_id == world.unit_a.id,
-                                                        UnitRole.role == "secretary", UnitRole.ended_on.is_(None))).all()
+    current = db.session.scalars(select(UnitRole).where(
+        UnitRole.unit_id == world.unit_a.id, UnitRole.role == "secretary", UnitRole.ended_on.is_(None))).all()
     assert [r.person.name for r in current] == ["钱七"]
 
 
@@ -240,7 +241,7 @@ def test_exports_mask_mobiles_for_organizers_and_military_units(world, api_as, d
     with acting_as(factories.SETUP):
         for name, mobile, unit in (("张轩", "13800138000", army), ("徐虹", "13900139000", world.unit_a)):
             person = factories.make_person(world.alliance, name, mobile=mobile)
-            services.assign_role(unit, person, {"role": "secretary", "started_on": __import__("datetime").date(2021, 1, 1)})
+            services.assign_role(unit, person, {"role": "secretary", "started_on": date(2021, 1, 1)})
         db.session.commit()
     def mobiles(who, query=""):
         sheet = load_workbook(io.BytesIO(api_as(who).get(f"/api/v1/people.xlsx?sort=strokes{query}").data)).active

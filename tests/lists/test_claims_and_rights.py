@@ -211,8 +211,9 @@ def test_declined_claim_changes_nothing_of_the_need(lw):
 
 
 def test_three_lists_workbook_has_one_sheet_per_list_and_is_audited(lw, api_as):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     make_need(lw.liaison_a, lw.unit_a)
     make_resource(lw.liaison_a, lw.unit_a)

@@ -36,7 +36,8 @@ def make_setup(world, **overrides) -> Setup:
     gu = make_person(world.alliance, "顾非非", mobile="13700002222")
     stranger = make_person(world.alliance, "王五", mobile="13600003333")
     with acting_as(SETUP):
-        members.assign_role(world.unit_a, xu, {"role": "secretary", "started_on": date(2020, 1, 1), "title": "党委书记"})
+        members.assign_role(world.unit_a, xu, {"role": "secretary", "started_on": date(2020, 1, 1),
+                                               "title": "党委书记"})
         members.assign_role(world.unit_a, li, {"role": "deputy_secretary", "started_on": date(2020, 1, 1)})
         members.assign_role(world.unit_b, gu, {"role": "secretary", "started_on": date(2020, 1, 1)})
         meeting = services.create_meeting(meeting_body(**overrides), alliance_id=world.alliance.id)

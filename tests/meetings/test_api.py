@@ -57,7 +57,8 @@ def test_invite_mark_and_stale_version(world, api_as, db):
     response = api.patch(f"{URL}/{s.meeting.id}/attendance", json={
         "person_id": s.xu.id, "status": "present", "signed_in_at": "2021-01-21T13:50:00+08:00"})
     assert response.status_code == 200 and response.get_json()["status"] == "present"
-    response = api.patch(f"{URL}/{s.meeting.id}/attendance", json={"person_id": s.xu.id, "status": "absent", "version": 1})
+    response = api.patch(f"{URL}/{s.meeting.id}/attendance",
+                         json={"person_id": s.xu.id, "status": "absent", "version": 1})
     assert response.status_code == 409
     assert db.session.scalar(select(Attendance.status).where(Attendance.person_id == s.xu.id)) == "present"
 
@@ -114,7 +115,8 @@ def test_roster_exports_order_mask_bom_and_audit(world, api_as, db):
     assert "徐虹" in extracted and "顾非非" in extracted and "签到表" in extracted
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert len(entries) == 5  # the refused one (422) is not an export
-    assert entries[-1].changes["options"][1] == {"format": "pdf", "sort": "strokes", "sheet": "signin", "full_mobiles": False}
+    assert entries[-1].changes["options"][1] == {"format": "pdf", "sort": "strokes", "sheet": "signin",
+                                                 "full_mobiles": False}
 
 
 def test_military_unit_mobiles_are_always_masked(world, api_as, db):
@@ -132,7 +134,7 @@ def test_ics_feeds_parse(world, api_as, app):
     s = make_setup(world)
     api = api_as(world.liaison_a)
     feed = Calendar.from_ical(api.get(f"{URL}.ics").data)
-    events = [c for c in feed.walk("VEVENT")]
+    events = list(feed.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == [s.meeting.title]
     assert str(feed["x-wr-calname"]).endswith("会议")
     one = Calendar.from_ical(api.get(f"{URL}/{s.meeting.id}.ics").data)

@@ -58,8 +58,8 @@ def test_invite_creates_the_units_reply_slip_and_refuses_duplicates(world, db):
 def test_bulk_invite_of_secretaries_skips_those_already_invited(world, db):
     s = make_setup(world)
     unit_c = make_unit(world.alliance, "上海力波")
-    from tests.factories import make_person
     from alliance.members import services as members
+    from tests.factories import make_person
 
     zhang = make_person(world.alliance, "张俊", mobile="13500004444")
     with acting_as(SETUP):

@@ -109,7 +109,7 @@ def test_role_form_uses_the_people_picker_and_refuses_anothers_person(world, sig
     s = make_setup(world)
     client = sign_in(world.liaison_a)
     page = client.get(f"/units/{world.unit_a.id}/roles/new").get_data(as_text=True)
-    assert "people-picker" in page and "<option value=\"%d\"" % s.gu.id not in page
+    assert "people-picker" in page and f'<option value="{s.gu.id}"' not in page
     response = client.post(f"/units/{world.unit_a.id}/roles/new", data={
         "role": "liaison", "person_id": str(s.gu.id), "started_on": "2021-02-01"})
     assert response.status_code == 200 and "请选择本单位可选的人员" in response.get_data(as_text=True)

@@ -365,10 +365,9 @@ def test_dates_are_bounded(world, api_as):
     api = api_as(world.staff)
     response = api.post("/api/v1/units", json={"name": "远期单位", "category": "bank", "joined_on": "9999-12-31"})
     assert response.status_code == 422 and "joined_on" in response.get_json()["error"]["fields"]
-    with pytest.raises(Exception) as caught:
-        with acting_as(SETUP):
-            members.create_unit({"name": "远期单位", "category": "bank", "joined_on": date(9999, 12, 31)},
-                                alliance_id=world.alliance.id)
+    with pytest.raises(Exception) as caught, acting_as(SETUP):
+        members.create_unit({"name": "远期单位", "category": "bank", "joined_on": date(9999, 12, 31)},
+                            alliance_id=world.alliance.id)
     assert "1949" in str(caught.value.fields["joined_on"])
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.test_route_matrix import IGNORED_ENDPOINTS, matrix_world  # noqa: F401 (fixture)
 

@@ -88,6 +88,48 @@ def _refuse_audit_edits(session, _flush_context, _instances):
             raise PermissionError("audit entries cannot be changed or deleted")
 
 
+class UnauditedBulkChange(PermissionError):
+    """A bulk ``UPDATE``/``DELETE`` through the session on an audited table (or the audit trail)."""
+
+
+# The execution option that lets a bulk change of an audited model through, knowingly: the
+# caller then answers for the trail (``record_event``). Never honoured for the audit trail.
+BULK_UNAUDITED = "bulk_unaudited"
+
+
+def _bulk_target(statement):
+    """The mapped class a bulk UPDATE/DELETE writes to (None for an unmapped table)."""
+    entity = (getattr(statement, "entity_description", None) or {}).get("entity")
+    if isinstance(entity, type):
+        return entity
+    table = getattr(statement, "table", None)
+    for mapper in db.Model.registry.mappers:
+        if table is not None and mapper.local_table is not None and mapper.local_table.name == getattr(
+                table, "name", None):
+            return mapper.class_
+    return None
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_unaudited_bulk_changes(state):
+    """``session.execute(update(Unit)...)``, ``delete(...)`` and ``query(...).update()/.delete()``
+    skip the flush, so the trail would miss them and the guard above would not see an audit
+    entry being changed: refuse them on audited models and on the audit trail. To change many
+    audited rows, load them and change each (``core.records.update_each``)."""
+    if not (state.is_update or state.is_delete):
+        return
+    target = _bulk_target(state.statement)
+    if target is None:
+        return
+    verb = "UPDATE" if state.is_update else "DELETE"
+    if target is AuditEntry or issubclass(target, AuditEntry):
+        raise UnauditedBulkChange(f"audit entries cannot be changed or deleted (bulk {verb})")
+    if getattr(target, "__audited__", False) and not state.execution_options.get(BULK_UNAUDITED):
+        raise UnauditedBulkChange(
+            f"bulk {verb} of audited {target.__name__} would bypass the audit trail; change the "
+            f"records one by one (core.records.update_each) or pass execution_options({BULK_UNAUDITED}=True)")
+
+
 @event.listens_for(Session, "after_flush")
 def _write_audit_entries(session, _flush_context):
     """Runs after the INSERT/UPDATEs but before history is reset: ids are known and

@@ -32,6 +32,21 @@ def apply_changes(record, cleaned: dict[str, Any]) -> bool:
     return changed
 
 
+def update_each(records, values: dict[str, Any]) -> int:
+    """Set ``values`` on each record through the ORM, so each change is versioned and lands in
+    the audit trail (a bulk ``update()`` of an audited model is refused). Returns how many changed."""
+    changed = 0
+    for record in records:
+        dirty = False
+        for key, value in values.items():
+            if getattr(record, key) != value:
+                setattr(record, key, value)
+                dirty = True
+        changed += dirty
+    db.session.flush()
+    return changed
+
+
 def soft_delete(record, *, version: int | None = None) -> None:
     check_version(record, version)
     if record.deleted_at is not None:

@@ -4,7 +4,10 @@ error, and status codes, content types, headers and bodies as the document promi
 
 It runs in process against an app on its own migrated database (a SQLite file, or a throwaway
 PostgreSQL database with ``--db=postgresql``), seeded with an alliance, units, people, roles
-and a staff account whose bearer token authenticates the calls.
+and three accounts whose bearer tokens authenticate the calls: the whole API is run once as
+staff, once as an organizer and once as the liaison of the first unit. As the liaison, every
+answer is also checked to hold no record of another unit (a unit, a person without a role in
+the liaison's unit, or anything whose ``unit_id`` is another unit's).
 
 ``schemathesis.pytest.from_fixture`` fails on pytest 9, so the schema is loaded at import time
 (``from_wsgi``) from an app that only serves the document; the calls go to the seeded app
@@ -30,27 +33,33 @@ from alliance import create_app
 from alliance.api import MAX_RECORD_ID
 from tests.databases import throwaway_postgres
 
-# The staff account's bearer token, made up here so that schemathesis knows it: it sends it as
+# The accounts' bearer tokens, made up here so that schemathesis knows them: it sends one as
 # the document's bearerAuth, and knows when a negative case leaves it out on purpose.
-TOKEN = "alt_" + secrets.token_urlsafe(32)
+TOKENS = {role: "alt_" + secrets.token_urlsafe(32) for role in ("staff", "organizer", "liaison")}
+TOKEN = TOKENS["staff"]  # also reads records' current versions
 
 # Every check runs. One is widened: a write whose body fits the document may still break a rule
 # the document cannot state (left_on needs status "left", a USCC check character, a person_id
 # that exists, an e-mail address that can receive mail...): a 422 naming the fields. Reads get
 # no such allowance: any query the document admits must work.
 _ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
-CONFIG = SchemathesisConfig.from_dict({
-    "auth": {"openapi": {"bearerAuth": {"bearer": TOKEN}}},
-    "checks": {"positive_data_acceptance": {"expected-statuses": _ACCEPTED}},
-    "operations": [{
-        "include-method": ["POST", "PATCH", "PUT", "DELETE"],
-        "checks": {"positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "422"]}},
-    }],
-})
+
+
+def _config(token: str) -> SchemathesisConfig:
+    return SchemathesisConfig.from_dict({
+        "auth": {"openapi": {"bearerAuth": {"bearer": token}}},
+        "checks": {"positive_data_acceptance": {"expected-statuses": _ACCEPTED}},
+        "operations": [{
+            "include-method": ["POST", "PATCH", "PUT", "DELETE"],
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "422"]}},
+        }],
+    })
+
 
 # The document does not depend on the database; this app never opens a connection.
 _document_app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", _document_app, config=CONFIG)
+schemas = {role: schemathesis.openapi.from_wsgi("/api/openapi.json", _document_app, config=_config(token))
+           for role, token in TOKENS.items()}
 
 
 @dataclass
@@ -62,6 +71,7 @@ class Target:
     live: list[dict[str, int]] = field(default_factory=list)
     scratch: list[dict[str, int]] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
+    liaison_unit_id: int = 0
 
 
 _target: Target | None = None  # set by the fixture; read by the hook while cases are drawn
@@ -107,14 +117,17 @@ def _seed(target: Target) -> None:
                                                 (units[1], people[1], "head"),
                                                 (units[2], people[3], "deputy_secretary"))]
             db.session.commit()
-        staff = factories.make_user(alliance, "staff", "staff")
-        factories.make_user(alliance, "liaison", "liaison_a", unit=units[0])
+        users = {"staff": factories.make_user(alliance, "staff", "staff"),
+                 "organizer": factories.make_user(alliance, "organizer", "organizer"),
+                 "liaison": factories.make_user(alliance, "liaison", "liaison_a", unit=units[0])}
         other = factories.make_alliance("hongqiao", "虹桥镇区域化党建联盟")
         factories.make_unit(other, "虹桥某单位")
         with acting_as(factories.SETUP):  # what issue_token stores, for a token known in advance
-            db.session.add(ApiToken(user_id=staff.id, name="schemathesis", prefix=TOKEN[:12],
-                                    token_hash=hash_token(TOKEN)))
+            for role, token in TOKENS.items():
+                db.session.add(ApiToken(user_id=users[role].id, name="schemathesis", prefix=token[:12],
+                                        token_hash=hash_token(token)))
             db.session.commit()
+        target.liaison_unit_id = units[0].id
         target.live = ([{"unit_id": u.id} for u in units] + [{"person_id": p.id} for p in people]
                        + [{"unit_id": r.unit_id, "role_id": r.id} for r in roles[:3]])
         target.scratch = ([{"unit_id": u.id} for u in spare_units]
@@ -153,7 +166,6 @@ def _removes(operation) -> bool:
     return operation.method.upper() == "DELETE" or operation.path.endswith("/restore")
 
 
-@schema.hook("flatmap_path_parameters")
 def _seeded_records_too(context, path_parameters):
     """Random integers almost never name a record: half the time, use seeded ones, so that
     reads, edits, deletes and restores of real records run too."""
@@ -182,9 +194,12 @@ def _point_at_real_records(case) -> None:
     integers are replaced (schemathesis re-checks a changed case anyway)."""
     body = case.body if isinstance(case.body, dict) else None
     query = case.query if isinstance(case.query, dict) else None
-    if body and type(body.get("person_id")) is int and _coin(case, "person"):
+    def fits(value) -> bool:  # a value the document allows: a negative case must stay invalid
+        return type(value) is int and 0 <= value <= MAX_RECORD_ID
+
+    if body and fits(body.get("person_id")) and _coin(case, "person"):
         body["person_id"] = _target.person_ids[body["person_id"] % len(_target.person_ids)]
-    holder = next((c for c in (body, query) if c and type(c.get("version")) is int), None)
+    holder = next((c for c in (body, query) if c and fits(c.get("version"))), None)
     if holder is None or not _coin(case, "version"):
         return
     path = case.formatted_path.removesuffix("/restore")
@@ -193,9 +208,76 @@ def _point_at_real_records(case) -> None:
         holder["version"] = response.json["version"]
 
 
-@schema.parametrize()
-@hypothesis.settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                     suppress_health_check=list(HealthCheck))
+for _schema in schemas.values():
+    _schema.hook("flatmap_path_parameters")(_seeded_records_too)
+
+
+def _records(body) -> list[dict]:
+    """The records an answer carries: a list's items, or the one record."""
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        return [r for r in body["items"] if isinstance(r, dict)]
+    if isinstance(body, list):
+        return [r for r in body if isinstance(r, dict)]
+    return [body] if isinstance(body, dict) and "id" in body else []
+
+
+def _with_unit_ids(value):
+    if isinstance(value, dict):
+        if "unit_id" in value:
+            yield value
+        for item in value.values():
+            yield from _with_unit_ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _with_unit_ids(item)
+
+
+def others_records_seen_by_liaison(case, response, unit_id: int) -> list[str]:
+    """What of another unit a liaison of ``unit_id`` received (nothing, or the test fails)."""
+    from sqlalchemy import select
+
+    from alliance.extensions import db
+    from alliance.members.models import UnitRole
+
+    if response.status_code >= 300 or "json" not in (response.headers.get("Content-Type") or ""):
+        return []
+    body = response.json
+    found = [f"{case.operation.path}: unit_id {r['unit_id']} in {r}" for r in _with_unit_ids(body)
+             if r["unit_id"] not in (None, unit_id)]
+    path = case.operation.path
+    if path in ("/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/units/{unit_id}/restore"):
+        found += [f"{path}: unit {r['id']}" for r in _records(body) if r.get("id") != unit_id]
+    if path.startswith("/api/v1/people"):
+        with _target.app.app_context():
+            own = set(db.session.scalars(select(UnitRole.person_id).where(UnitRole.unit_id == unit_id)))
+            db.session.remove()
+        found += [f"{path}: person {r['id']} has no role in unit {unit_id}"
+                  for r in _records(body) if r.get("id") not in own]
+    return found
+
+
+_SETTINGS = {"deadline": None, "derandomize": True, "database": None,
+             "suppress_health_check": list(HealthCheck)}
+
+
+@schemas["staff"].parametrize()
+@hypothesis.settings(max_examples=25, **_SETTINGS)
 def test_api_has_no_server_error_and_matches_its_document(case, target):
     _point_at_real_records(case)
     case.call_and_validate(app=target.app)
+
+
+@schemas["organizer"].parametrize()
+@hypothesis.settings(max_examples=12, **_SETTINGS)
+def test_api_as_an_organizer(case, target):
+    _point_at_real_records(case)
+    case.call_and_validate(app=target.app)
+
+
+@schemas["liaison"].parametrize()
+@hypothesis.settings(max_examples=12, **_SETTINGS)
+def test_api_as_a_liaison_never_shows_another_units_record(case, target):
+    _point_at_real_records(case)
+    response = case.call_and_validate(app=target.app)
+    leaked = others_records_seen_by_liaison(case, response, target.liaison_unit_id)
+    assert not leaked, "a liaison received another unit's records:\n" + "\n".join(leaked)

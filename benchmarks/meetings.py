@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from register_pages import PASSWORD, create_alliance_and_staff, load_data, measure, migrated_app, pad  # noqa: E402
-from sqlalchemy import select, text, update  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
 from alliance.audit.context import Actor, acting_as  # noqa: E402
+from alliance.core.records import update_each  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.meetings import services  # noqa: E402
@@ -65,9 +66,9 @@ def run(args, invitees: int) -> dict:
                     "kind": "joint", "title": "基准测试联席会", "starts_at": begins,
                     "ends_at": begins + timedelta(hours=2), "venue": "党群服务中心"}, alliance_id=alliance_id)
                 added = services.invite_group(meeting, "secretaries")
-                ids = db.session.scalars(select(Attendance.id).where(Attendance.meeting_id == meeting.id)).all()
-                db.session.execute(update(Attendance).where(Attendance.id.in_(ids[::3])).values(
-                    status="present", signed_in_at=begins))
+                rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
+                                          .order_by(Attendance.id)).all()
+                update_each(rows[::3], {"status": "present", "signed_in_at": begins})
                 db.session.commit()
             meeting_id, engine = meeting.id, db.engine
             if engine.dialect.name == "postgresql":

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
+from alliance.audit.recorder import BULK_UNAUDITED
 from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.civic.models import (
     FESTIVALS,
@@ -577,10 +578,12 @@ def record_handout(user, ledger: ItemLedger, data: dict) -> LedgerEntry:
 
 
 def _change_stock(ledger: ItemLedger, delta: int) -> bool:
-    """Add ``delta`` to the stock in one statement; False if that would go below zero."""
+    """Add ``delta`` to the stock in one statement; False if that would go below zero. A single-row
+    conditional UPDATE, let past the bulk guard knowingly: the change is attributable through the
+    audited ``LedgerEntry`` written beside it, which is what the trail records."""
     stmt = update(ItemLedger).where(ItemLedger.id == ledger.id).values(
         in_stock=ItemLedger.in_stock + delta, version=ItemLedger.version + 1,
-        updated_at=utcnow()).execution_options(synchronize_session=False)
+        updated_at=utcnow()).execution_options(synchronize_session=False, **{BULK_UNAUDITED: True})
     if delta < 0:
         stmt = stmt.where(ItemLedger.in_stock >= -delta)
     done = cast(CursorResult, db.session.execute(stmt)).rowcount == 1

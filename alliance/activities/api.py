@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from alliance.activities import services
+from alliance.activities.access import editable_activity, live_photo, send_photo
 from alliance.activities.models import Activity
 from alliance.activities.queries import ActivityFilters, activity_list_query
 from alliance.activities.schemas import (
@@ -16,12 +17,11 @@ from alliance.activities.schemas import (
     PhotoArgs,
     PhotoUploadSchema,
 )
-from alliance.activities.views import EDITORS, editable_activity, live_photo, send_photo
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
-from alliance.auth.roles import MANAGERS
 from alliance.core.pagination import paginate
-from alliance.core.permissions import can_manage, get_visible_or_404, roles_required
+from alliance.core.permissions import get_visible_or_404, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 
 blp = Blueprint("activities_api", __name__, url_prefix="/api/v1",
@@ -42,7 +42,7 @@ def list_activities(page, per_page, **args):
     filters = ActivityFilters(unit_id=args.get("unit_id"), kind=args.get("kind"),
                               date_from=args.get("date_from"), date_to=args.get("date_to"),
                               q=args.get("q"), sort=args.get("sort", "recent"),
-                              deleted=bool(args.get("deleted")) and can_manage())
+                              deleted=bool(args.get("deleted")) and current_user.is_manager)
     return page_body(paginate(activity_list_query(current_user, filters), page, per_page))
 
 
@@ -63,7 +63,7 @@ def create_activity(data):
 @blp.response(200, ActivitySchema)
 def get_activity(activity_id):
     """共建活动详情，含照片"""
-    return get_visible_or_404(Activity, activity_id, include_deleted=can_manage(),
+    return get_visible_or_404(Activity, activity_id, include_deleted=current_user.is_manager,
                               options=[db.selectinload(Activity.photos),
                                        db.selectinload(Activity.unit)])
 
@@ -92,7 +92,7 @@ def delete_activity(activity_id, version=None):
 
 
 @blp.route("/activities/<int:activity_id>/restore", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(200, ActivitySchema)
 def restore_activity(activity_id, version=None):
@@ -121,7 +121,7 @@ def upload_photos(files, activity_id):
 @blp.doc(responses={200: IMAGE_RESPONSE})
 def get_photo(activity_id, photo_id, thumb=False):
     """照片文件（thumb=true 为缩略图）"""
-    activity = get_visible_or_404(Activity, activity_id, include_deleted=can_manage())
+    activity = get_visible_or_404(Activity, activity_id, include_deleted=current_user.is_manager)
     return send_photo(live_photo(activity, photo_id), thumbnail=thumb)
 
 

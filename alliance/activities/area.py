@@ -19,10 +19,9 @@ def _init_app(app: Flask) -> None:
 
 def _home_panel(user) -> dict:
     from alliance.activities.models import Activity
-    from alliance.activities.views import EDITORS
     from alliance.members.queries import count_visible
 
-    return {"activities": count_visible(Activity, user), "can_log": user.role in EDITORS}
+    return {"activities": count_visible(Activity, user), "can_log": user.is_editor}
 
 
 AREA = Area(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from alliance.activities.models import Activity
 from alliance.core.permissions import scoped
+from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -68,9 +69,9 @@ def activity_list_query(user, filters: ActivityFilters) -> Select:
     if filters.q and filters.q.strip():
         q = filters.q.strip()[:100]
         unit_ids = select(MemberUnit.id).where(MemberUnit.alliance_id == user.alliance_id,
-                                               _like(MemberUnit.name, q))
-        stmt = stmt.where(or_(_like(Activity.title, q), _like(Activity.participants, q),
-                              _like(Activity.description, q), Activity.unit_id.in_(unit_ids)))
+                                               contains(MemberUnit.name, q))
+        stmt = stmt.where(or_(contains(Activity.title, q), contains(Activity.participants, q),
+                              contains(Activity.description, q), Activity.unit_id.in_(unit_ids)))
     order: tuple[Any, ...]
     if filters.sort == "oldest":
         order = (Activity.occurred_on, Activity.id)
@@ -78,7 +79,3 @@ def activity_list_query(user, filters: ActivityFilters) -> Select:
         order = (Activity.occurred_on.desc(), Activity.id.desc())
     return stmt.order_by(*order).options(selectinload(Activity.unit),
                                          selectinload(Activity.photos))
-
-
-def _like(column, text: str):
-    return column.contains(text, autoescape=True)

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
-from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.auth.roles import LIAISON
 from alliance.core import uploads
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.dates import LOCAL_TZ
@@ -86,7 +86,7 @@ def unit_for_new_activity(user, unit_id: int | None) -> MemberUnit:
         if unit is None or unit.deleted_at is not None or unit.status == "left":
             raise FieldErrors({"unit_id": ["本单位已被删除或已退出联盟，无法记录活动"]})
         return unit
-    if user.role not in MANAGERS:
+    if not user.is_manager:
         raise RuleViolation("只有工作人员和联络员可以记录共建活动")
     if unit_id is None:
         raise FieldErrors({"unit_id": ["请选择成员单位"]})

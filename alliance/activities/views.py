@@ -1,33 +1,23 @@
 """Pages of the activity log. Thin: parse the form, call a service, commit, redirect or render."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from alliance.activities import bp, services
+from alliance.activities.access import editable_activity, live_photo, send_photo
 from alliance.activities.forms import ActivityForm, NewActivityForm
-from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto
+from alliance.activities.models import ACTIVITY_KINDS, Activity
 from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_list_query
-from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.auth.roles import LIAISON
 from alliance.core import uploads
 from alliance.core.forms import VersionOnlyForm, select_choices
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import can_edit_unit_records, can_manage, deny, get_visible_or_404, roles_required
+from alliance.core.permissions import can_edit_unit_records, get_visible_or_404, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.core.views import button_action, date_arg, int_arg, save_or_show
 from alliance.extensions import db
 from alliance.members.queries import unit_choices
-
-EDITORS = (*MANAGERS, LIAISON)  # organizers read everything and write nothing
-
-
-def editable_activity(activity_id: int) -> Activity:
-    """A live activity the user may change: 404 outside a liaison's unit, 403 for readers."""
-    activity = get_visible_or_404(Activity, activity_id)
-    if not can_edit_unit_records(activity.unit_id):
-        deny(403, "无权修改该活动")
-    return activity
-
 
 # --- list and detail -----------------------------------------------------------------------
 
@@ -42,25 +32,25 @@ def list_activities():
         date_from=date_arg("date_from"), date_to=date_arg("date_to"),
         q=(request.args.get("q") or "").strip()[:100] or None,
         sort=sort if sort in ACTIVITY_SORTS else "recent",
-        deleted=request.args.get("deleted") == "1" and can_manage(),
+        deleted=request.args.get("deleted") == "1" and current_user.is_manager,
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
     result = paginate(activity_list_query(current_user, filters), page, per_page)
     units = unit_choices(current_user) if current_user.reads_all_units else []
     return render_template("activities/list.html", page=result, filters=filters, units=units,
                            kinds=ACTIVITY_KINDS, sorts=ACTIVITY_SORTS,
-                           can_create=current_user.role in EDITORS)
+                           can_create=current_user.is_editor)
 
 
 @bp.route("/activities/<int:activity_id>")
 @roles_required()
 def view_activity(activity_id: int):
-    activity = get_visible_or_404(Activity, activity_id, include_deleted=can_manage(),
+    activity = get_visible_or_404(Activity, activity_id, include_deleted=current_user.is_manager,
                                   options=[db.selectinload(Activity.photos),
                                            db.selectinload(Activity.unit)])
     can_edit = not activity.is_deleted and can_edit_unit_records(activity.unit_id)
     return render_template("activities/detail.html", activity=activity, can_edit=can_edit,
-                           can_manage=can_manage(), action_form=VersionOnlyForm())
+                           can_manage=current_user.is_manager, action_form=VersionOnlyForm())
 
 
 # --- create and edit -----------------------------------------------------------------------
@@ -125,7 +115,7 @@ def _form_page(form, activity: Activity | None, unit):
 def delete_activity(activity_id: int):
     activity = editable_activity(activity_id)
     form = VersionOnlyForm()
-    if can_manage():
+    if current_user.is_manager:
         target, how_back = url_for("activities.list_activities"), "可在“已删除”中恢复"
     else:  # only staff restore; the liaison goes back to their unit's page
         target, how_back = url_for("members.view_unit", unit_id=activity.unit_id), "如需恢复请联系党群办"
@@ -135,7 +125,7 @@ def delete_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/restore", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def restore_activity(activity_id: int):
     activity = get_visible_or_404(Activity, activity_id, include_deleted=True)
     form = VersionOnlyForm()
@@ -146,24 +136,10 @@ def restore_activity(activity_id: int):
 
 # --- photos --------------------------------------------------------------------------------
 
-def live_photo(activity: Activity, photo_id: int) -> ActivityPhoto:
-    photo = db.session.scalar(select(ActivityPhoto).where(
-        ActivityPhoto.id == photo_id, ActivityPhoto.activity_id == activity.id,
-        ActivityPhoto.deleted_at.is_(None)))
-    if photo is None:
-        abort(404)
-    return photo
-
-
-def send_photo(photo: ActivityPhoto, *, thumbnail: bool):
-    """The file itself (metadata stripped on store), for whoever may see the activity."""
-    return uploads.send_stored(photo, thumbnail=thumbnail)
-
-
 @bp.route("/activities/<int:activity_id>/photos/<int:photo_id>")
 @roles_required()
 def photo(activity_id: int, photo_id: int):
-    activity = get_visible_or_404(Activity, activity_id, include_deleted=can_manage())
+    activity = get_visible_or_404(Activity, activity_id, include_deleted=current_user.is_manager)
     return send_photo(live_photo(activity, photo_id), thumbnail=request.args.get("thumb") == "1")
 
 

@@ -150,10 +150,6 @@ class RecordSchema(BaseSchema):
     deleted_at = DateTime(dump_only=True, allow_none=True)
 
 
-class VersionSchema(BaseSchema):
-    version = Int(required=True, metadata={"description": "读取记录时得到的版本号"})
-
-
 class OptionalVersionArgs(BaseSchema):
     version = Int(strict=False, metadata={"description": "读取记录时得到的版本号；给出时过期则 409"})
 

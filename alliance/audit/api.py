@@ -23,8 +23,7 @@ from alliance.audit.labels import record_types
 from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.queries import AuditFilters, audit_query
 from alliance.core.pagination import paginate
-from alliance.core.permissions import roles_required
-from alliance.core.roles import MANAGERS
+from alliance.core.permissions import managers_only
 
 blp = Blueprint("audit_api", __name__, url_prefix="/api/v1", description="操作日志（只读）")
 
@@ -81,7 +80,7 @@ AuditPage = page_schema(AuditEntrySchema, "AuditPage")
 
 
 @blp.route("/audit")
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(AuditArgs, location="query", as_kwargs=True)
 @blp.response(200, AuditPage)
 def list_audit(page, per_page, **args):

@@ -103,7 +103,7 @@ def _bulk_target(statement):
     if isinstance(entity, type):
         return entity
     table = getattr(statement, "table", None)
-    for mapper in db.Model.registry.mappers:
+    for mapper in db.Model.registry.mappers:  # type: ignore[attr-defined]  # the declarative registry
         if table is not None and mapper.local_table is not None and mapper.local_table.name == getattr(
                 table, "name", None):
             return mapper.class_

@@ -6,10 +6,11 @@ from flask_login import AnonymousUserMixin
 
 from alliance.auth.models import User
 from alliance.auth.services import Throttled, check_throttle, user_for_token
+from alliance.core.roles import RoleMixin
 from alliance.extensions import db, login_manager
 
 
-class Anonymous(AnonymousUserMixin):
+class Anonymous(RoleMixin, AnonymousUserMixin):
     role = None
     unit_id = None
     alliance_id = None

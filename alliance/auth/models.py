@@ -10,9 +10,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from alliance.auth.roles import ACCOUNT_ROLES, LIAISON, MANAGERS, READERS_OF_ALL
+from alliance.auth.roles import ACCOUNT_ROLES
 from alliance.core.models import AllianceRecord
 from alliance.core.request_keys import RequestKey  # noqa: F401  (its table is created with the accounts')
+from alliance.core.roles import RoleMixin
 from alliance.core.types import UTCDateTime, utcnow
 from alliance.core.visibility import ReadersOfAll
 from alliance.extensions import db
@@ -24,7 +25,7 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class User(UserMixin, AllianceRecord, db.Model):
+class User(RoleMixin, UserMixin, AllianceRecord, db.Model):
     """An account. It belongs to one alliance and sees only it; a liaison is bound to one unit."""
 
     __tablename__ = "users"
@@ -61,17 +62,6 @@ class User(UserMixin, AllianceRecord, db.Model):
     def role_label(self) -> str:
         return ACCOUNT_ROLES.label(self.role)
 
-    @property
-    def is_manager(self) -> bool:
-        return self.role in MANAGERS
-
-    @property
-    def is_liaison(self) -> bool:
-        return self.role == LIAISON
-
-    @property
-    def reads_all_units(self) -> bool:
-        return self.role in READERS_OF_ALL
 
     def __str__(self) -> str:
         return f"{self.display_name}（{self.username}）"

@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 from alliance.activities.schemas import PhotoUploadSchema
 from alliance.api import api_errors, exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, PagingArgs, page_body
-from alliance.auth.roles import MANAGERS
 from alliance.civic import queries, services
+from alliance.civic.certificates import certificate_response
 from alliance.civic.festivals import festivals_in
 from alliance.civic.models import (
     FESTIVALS,
@@ -53,13 +53,13 @@ from alliance.civic.schemas import (
     VolunteerSchema,
 )
 from alliance.core.pagination import paginate
-from alliance.core.permissions import get_visible_or_404, roles_required
+from alliance.core.permissions import get_visible_or_404, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 
 blp = Blueprint("civic_api", __name__, url_prefix="/api/v1",
                 description="新时代文明实践（联络员只能在本单位的阵地和服务队记录活动、时长和台账）")
 exempt_from_form_csrf(blp)
-EDITORS = tuple(services.EDITOR_ROLES)
 PDF_RESPONSE = {"description": "PDF 文件",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 
@@ -78,7 +78,7 @@ def list_venues(page, per_page, kind=None, parent_id=None):
 
 
 @blp.route("/venues", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(VenueSchema)
 @blp.response(201, VenueSchema)
 def create_venue(data):
@@ -108,7 +108,7 @@ def list_teams(page, per_page):
 
 
 @blp.route("/volunteer-teams", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(TeamSchema)
 @blp.response(201, TeamSchema)
 def create_team(data):
@@ -162,8 +162,6 @@ def get_volunteer(volunteer_id):
 @blp.doc(responses={200: PDF_RESPONSE})
 def volunteer_certificate(volunteer_id):
     """志愿服务时长证明（PDF，编号唯一；只计已核实的时长，没有则 409）"""
-    from alliance.civic.views import certificate_response
-
     return certificate_response(get_visible_or_404(Volunteer, volunteer_id))
 
 
@@ -179,7 +177,7 @@ def list_projects(page, per_page):
 
 
 @blp.route("/service-projects", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ServiceProjectSchema)
 @blp.response(201, ServiceProjectSchema)
 def create_project(data):
@@ -240,7 +238,7 @@ def get_order(order_id):
 @blp.response(200, OrderSchema)
 def order_action(data, order_id):
     """派单 / 接单 / 评单 / 取消：只允许从当前状态走下一步"""
-    if current_user.role in MANAGERS:
+    if current_user.is_manager:
         order = get_visible_or_404(ServiceOrder, order_id)
     else:
         order = _order_for_liaison(order_id)

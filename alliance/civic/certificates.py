@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from flask_login import current_user
+from sqlalchemy import select
+
+from alliance.civic import services
+from alliance.civic.models import CivicEvent, ServiceRecord, Venue, Volunteer
 from alliance.core.dates import format_date_zh
-from alliance.core.exports import PDF_FONT
+from alliance.core.errors import RuleViolation
+from alliance.core.exports import PDF_FONT, download, record_export
+from alliance.extensions import db
 
 
 def certificate_pdf(certificate, volunteer, services: list[tuple[str, str, str]]) -> bytes:
@@ -40,3 +48,32 @@ def certificate_pdf(certificate, volunteer, services: list[tuple[str, str, str]]
     SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm,
                       bottomMargin=20 * mm, title=f"志愿服务时长证明 {certificate.number}").build(story)
     return buffer.getvalue()
+
+
+# --- the download, for the page and the API alike ---------------------------------------------
+
+def issuer_name(alliance_id: int) -> str:
+    name = db.session.scalar(select(Venue.name).where(Venue.alliance_id == alliance_id, Venue.kind == "sub_centre",
+                                                      Venue.deleted_at.is_(None)).order_by(Venue.id).limit(1))
+    return name or "新时代文明实践分中心"
+
+
+def certificate_response(volunteer: Volunteer):
+    """Issue (or reuse, for unchanged hours) the numbered certificate and send it as PDF."""
+    try:
+        certificate = services.certificate_for(current_user, volunteer, issuer=issuer_name(volunteer.alliance_id))
+        rows = db.session.execute(select(CivicEvent.starts_at, CivicEvent.title, ServiceRecord.hours)
+                                  .join(ServiceRecord, ServiceRecord.event_id == CivicEvent.id)
+                                  .where(ServiceRecord.volunteer_id == volunteer.id, ServiceRecord.status == "verified",
+                                         ServiceRecord.deleted_at.is_(None), CivicEvent.deleted_at.is_(None))
+                                  .order_by(CivicEvent.starts_at).limit(200)).all()
+        record_export("Volunteer", volunteer.id, f"志愿服务时长证明 {certificate.number}",
+                      {"format": "pdf", "number": certificate.number})
+        data = certificate_pdf(certificate, volunteer,
+                               [(format_date_zh(s), t, f"{Decimal(str(h)):.1f}") for s, t, h in rows])
+        number = certificate.number
+        db.session.commit()
+    except RuleViolation:
+        db.session.rollback()
+        raise
+    return download(data, f"志愿服务时长证明-{volunteer.name}-{number}.pdf")

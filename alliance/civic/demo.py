@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from alliance.civic.festivals import festival_date
 from alliance.civic.models import Venue
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import FieldErrors
+from alliance.core.roles import StandIn
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -41,7 +41,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 def load_demo(alliance) -> list[str]:
     if db.session.scalar(select(Venue.id).where(Venue.alliance_id == alliance.id, Venue.name == SUB_CENTRE)):
         return ["文明实践演示数据已存在，未重复导入"]
-    user = SimpleNamespace(role="staff", alliance_id=alliance.id, unit_id=None, display_name="分中心（演示）")
+    user = StandIn(role="staff", alliance_id=alliance.id, display_name="分中心（演示）")
     rng = random.Random(RANDOM_SEED)
     unit_ids = dict(db.session.execute(select(MemberUnit.name, MemberUnit.id).where(
         MemberUnit.alliance_id == alliance.id, MemberUnit.deleted_at.is_(None))).tuples().all())

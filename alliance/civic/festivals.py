@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from lunar_python import Lunar, Solar
+from lunar_python import Lunar
 
 from alliance.civic.models import FESTIVALS
 
@@ -48,9 +48,3 @@ def festival_on(day: date) -> str | None:
         if candidate == day:
             return code
     return None
-
-
-def lunar_label(day: date) -> str:
-    """农历 of a day, e.g. 腊月初八."""
-    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
-    return f"{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"

@@ -25,6 +25,7 @@ from alliance.civic.models import (
 )
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
+from alliance.core.search import contains
 from alliance.extensions import db
 
 
@@ -77,8 +78,8 @@ def team_list_query(user) -> Select:
 def volunteer_list_query(user, q: str | None = None, team_id: int | None = None) -> Select:
     stmt = scoped(select(Volunteer), Volunteer, user).options(selectinload(Volunteer.teams))
     if q and q.strip():
-        stmt = stmt.where(Volunteer.name.contains(q.strip()[:50], autoescape=True)
-                          | Volunteer.volunteer_no.contains(q.strip()[:30], autoescape=True))
+        stmt = stmt.where(contains(Volunteer.name, q.strip()[:50])
+                          | contains(Volunteer.volunteer_no, q.strip()[:30]))
     if team_id:
         from alliance.civic.models import team_members
         members = select(team_members.c.volunteer_id).where(team_members.c.team_id == team_id)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from alliance.audit.recorder import BULK_UNAUDITED
-from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.auth.roles import LIAISON
 from alliance.civic.models import (
     FESTIVALS,
     ORDER_TRANSITIONS,
@@ -42,7 +42,6 @@ from alliance.core.validators import validate_mobile
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
-EDITOR_ROLES = MANAGERS | {LIAISON}
 MAX_AUDIENCE = 1_000_000
 MAX_QUANTITY = 1_000_000
 MAX_EVENT_HOURS = 24 * 7
@@ -52,13 +51,9 @@ def local_today() -> date:
     return datetime.now(LOCAL_TZ).date()
 
 
-def is_manager(user) -> bool:
-    return user.role in MANAGERS
-
-
 def _owned(user, unit_id: int | None, what: str) -> None:
     """A liaison may only use records of their own unit; anything else is 404 to them."""
-    if is_manager(user):
+    if user.is_manager:
         return
     if user.role != LIAISON or unit_id is None or unit_id != user.unit_id:
         deny(404, f"{what} 不属于本单位")
@@ -195,7 +190,7 @@ def save_volunteer(user, data: dict, volunteer: Volunteer | None = None, *,
     errors.raise_if_any()
     for team in teams:
         _owned(user, team.unit_id, "志愿服务队")
-    if not is_manager(user) and not teams:
+    if not user.is_manager and not teams:
         raise FieldErrors({"team_ids": ["请选择本单位的志愿服务队"]})
     cleaned["volunteer_no"] = cleaned.get("volunteer_no") or next_volunteer_no(user.alliance_id)
     _refuse_duplicate(Volunteer, user.alliance_id, "volunteer_no", cleaned["volunteer_no"], volunteer,
@@ -285,7 +280,7 @@ def advance_order(user, order: ServiceOrder, action: str, data: dict, *, version
     取消. Only the allowed step from the current status is taken; anything else is refused."""
     check_version(order, version, required=True)
     if action == "assign":
-        if not is_manager(user):
+        if not user.is_manager:
             deny(403, "只有分中心工作人员可以派单")
         errors = Errors()
         team = _in_alliance(VolunteerTeam, data.get("team_id"), user, "team_id", "志愿服务队", errors)
@@ -376,7 +371,7 @@ def save_event(user, data: dict, event: CivicEvent | None = None, *, version: in
     errors.raise_if_any()
     unit_id = (organizer_unit.id if organizer_unit else
                organizer_team.unit_id if organizer_team else venue.unit_id)
-    if not is_manager(user):
+    if not user.is_manager:
         # A liaison records at their unit's venues, or for their unit's teams and unit.
         if venue.unit_id != user.unit_id and unit_id != user.unit_id:
             deny(404, "阵地不属于本单位")
@@ -446,7 +441,7 @@ def record_hours(user, data: dict) -> ServiceRecord:
     clean_texts(data, (("role", 100, False, "服务内容"),), errors, cleaned)
     errors.raise_if_any()
     _owned(user, event.unit_id, "活动")
-    if not is_manager(user):
+    if not user.is_manager:
         from alliance.core.permissions import scoped
         if db.session.scalar(scoped(select(Volunteer.id), Volunteer, user).where(Volunteer.id == volunteer.id)) is None:
             deny(404, "志愿者不在本单位的服务队")
@@ -505,7 +500,7 @@ def create_ledger(user, data: dict, *, is_sample: bool = False) -> ItemLedger:
     clean_texts(data, (("item", 100, True, "物品名称"), ("note", 500, False, "备注")), errors, cleaned)
     project = _in_alliance(ServiceProject, data.get("project_id"), user, "project_id", "服务项目", errors)
     unit_id = user.unit_id if user.role == LIAISON else None
-    if is_manager(user):
+    if user.is_manager:
         unit = _unit(data.get("unit_id"), user, errors)
         unit_id = unit.id if unit else None
     errors.raise_if_any()
@@ -563,7 +558,7 @@ def record_handout(user, ledger: ItemLedger, data: dict) -> LedgerEntry:
         errors.add("event_id", "请选择发放的活动")
     volunteers = check_int(data, "volunteer_count", errors, low=0, high=100_000, label="参与志愿者人数")
     errors.raise_if_any()
-    if not is_manager(user) and event.unit_id != user.unit_id:
+    if not user.is_manager and event.unit_id != user.unit_id:
         deny(404, "活动不属于本单位")
     db.session.flush()
     if not _change_stock(ledger, -quantity):

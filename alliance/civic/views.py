@@ -2,16 +2,13 @@
 hours, hand-outs), volunteers, hours, ledgers with stock; the xlsx export; certificates."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from alliance.auth.roles import MANAGERS
 from alliance.civic import bp, queries, services
 from alliance.civic import photos as event_photos
-from alliance.civic.certificates import certificate_pdf
+from alliance.civic.certificates import certificate_response
 from alliance.civic.festivals import festivals_in
 from alliance.civic.forms import (
     BatchForm,
@@ -31,7 +28,6 @@ from alliance.civic.models import (
     ItemLedger,
     ServiceOrder,
     ServiceRecord,
-    Venue,
     Volunteer,
 )
 from alliance.core import charts
@@ -41,11 +37,10 @@ from alliance.core.exports import Sheet, download, record_export, xlsx_bytes
 from alliance.core.forms import VersionOnlyForm
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import deny, get_visible_or_404, roles_required
+from alliance.core.roles import EDITORS
 from alliance.core.views import button_action, safe_next, save_or_show
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
-
-EDITORS = tuple(services.EDITOR_ROLES)
 
 
 def _page_args():
@@ -115,12 +110,12 @@ def venues():
 @roles_required()
 def menu():
     form = OrderForm()
-    venues = queries.editable_venues(current_user) if current_user.role in EDITORS else []
+    venues = queries.editable_venues(current_user) if current_user.is_editor else []
     projects = db.session.scalars(queries.project_list_query(current_user)).all()
     form.venue_id.choices = [("", "请选择")] + [(v.id, v.name) for v in venues]
     form.project_id.choices = [("", "请选择")] + [(p.id, p.name) for p in projects]
     if request.method == "POST":
-        if current_user.role not in EDITORS:
+        if not current_user.is_editor:
             deny(403, "只读账号不能点单")
         if form.validate_on_submit():
             response = save_or_show(lambda: services.place_order(current_user, {
@@ -140,7 +135,7 @@ def menu():
 @roles_required(*EDITORS)
 def order_action(order_id: int):
     from alliance.civic.api import _order_for_liaison
-    if current_user.role in MANAGERS:
+    if current_user.is_manager:
         order = get_visible_or_404(ServiceOrder, order_id)
     else:
         order = _order_for_liaison(order_id)
@@ -160,14 +155,14 @@ def events():
     page, per_page = _page_args()
     venue_id = request.args.get("venue_id", type=int)
     result = paginate(queries.event_list_query(current_user, venue_id=venue_id), page, per_page)
-    return render_template("civic/events.html", page=result, can_create=current_user.role in EDITORS)
+    return render_template("civic/events.html", page=result, can_create=current_user.is_editor)
 
 
 def _event_form_choices(form: EventForm) -> None:
     venues = queries.editable_venues(current_user)
     projects = db.session.scalars(queries.project_list_query(current_user)).all()
     teams = db.session.scalars(queries.team_list_query(current_user)).all()
-    if current_user.role not in MANAGERS:
+    if not current_user.is_manager:
         teams = [t for t in teams if t.unit_id == current_user.unit_id]
     form.venue_id.choices = [("", "请选择")] + [(v.id, v.name) for v in venues]
     form.project_id.choices = [("", "（无）")] + [(p.id, p.name) for p in projects]
@@ -198,7 +193,7 @@ def create_event():
 def view_event(event_id: int):
     event = get_visible_or_404(CivicEvent, event_id, options=[db.selectinload(CivicEvent.photos)])
     records = db.session.scalars(queries.record_list_query(current_user, event_id=event.id)).all()
-    can_edit = services.is_manager(current_user) or (
+    can_edit = current_user.is_manager or (
         current_user.role == "liaison" and event.unit_id == current_user.unit_id)
     hours_form = HoursForm()
     hours_form.volunteer_id.choices = [("", "请选择")] + [
@@ -276,11 +271,11 @@ def hours():
 def volunteers():
     form = VolunteerForm()
     teams = db.session.scalars(queries.team_list_query(current_user)).all()
-    if current_user.role not in MANAGERS:
+    if not current_user.is_manager:
         teams = [t for t in teams if t.unit_id == current_user.unit_id]
     form.team_ids.choices = [(t.id, t.name) for t in teams]
     if request.method == "POST":
-        if current_user.role not in EDITORS:
+        if not current_user.is_editor:
             deny(403, "只读账号不能登记志愿者")
         if form.validate_on_submit():
             response = save_or_show(lambda: services.save_volunteer(current_user, {
@@ -293,34 +288,7 @@ def volunteers():
     result = paginate(queries.volunteer_list_query(current_user, q=request.args.get("q")), page, per_page)
     totals = queries.hours_by_volunteer([v.id for v in result.items])
     return render_template("civic/volunteers.html", page=result, totals=totals, form=form,
-                           can_create=current_user.role in EDITORS)
-
-
-def issuer_name(alliance_id: int) -> str:
-    name = db.session.scalar(select(Venue.name).where(Venue.alliance_id == alliance_id, Venue.kind == "sub_centre",
-                                                      Venue.deleted_at.is_(None)).order_by(Venue.id).limit(1))
-    return name or "新时代文明实践分中心"
-
-
-def certificate_response(volunteer: Volunteer):
-    """Issue (or reuse, for unchanged hours) the numbered certificate and send it as PDF."""
-    try:
-        certificate = services.certificate_for(current_user, volunteer, issuer=issuer_name(volunteer.alliance_id))
-        rows = db.session.execute(select(CivicEvent.starts_at, CivicEvent.title, ServiceRecord.hours)
-                                  .join(ServiceRecord, ServiceRecord.event_id == CivicEvent.id)
-                                  .where(ServiceRecord.volunteer_id == volunteer.id, ServiceRecord.status == "verified",
-                                         ServiceRecord.deleted_at.is_(None), CivicEvent.deleted_at.is_(None))
-                                  .order_by(CivicEvent.starts_at).limit(200)).all()
-        record_export("Volunteer", volunteer.id, f"志愿服务时长证明 {certificate.number}",
-                      {"format": "pdf", "number": certificate.number})
-        data = certificate_pdf(certificate, volunteer,
-                               [(format_date_zh(s), t, f"{Decimal(str(h)):.1f}") for s, t, h in rows])
-        number = certificate.number
-        db.session.commit()
-    except RuleViolation:
-        db.session.rollback()
-        raise
-    return download(data, f"志愿服务时长证明-{volunteer.name}-{number}.pdf")
+                           can_create=current_user.is_editor)
 
 
 @bp.route("/civic/volunteers/<int:volunteer_id>/certificate.pdf")
@@ -344,9 +312,9 @@ def ledgers():
     form.project_id.choices = [("", "（无）")] + [(p.id, p.name) for p in projects]
     form.unit_id.choices = [("", "（分中心）")] + [(u.id, u.name) for u in db.session.scalars(
         select(MemberUnit).where(MemberUnit.alliance_id == current_user.alliance_id, MemberUnit.deleted_at.is_(None))
-        .order_by(MemberUnit.name))] if current_user.role in MANAGERS else []
+        .order_by(MemberUnit.name))] if current_user.is_manager else []
     if request.method == "POST":
-        if current_user.role not in EDITORS:
+        if not current_user.is_editor:
             deny(403, "只读账号不能新建台账")
         if form.validate_on_submit():
             response = save_or_show(lambda: services.create_ledger(current_user, {
@@ -356,12 +324,12 @@ def ledgers():
             if response:
                 return response
     items = queries.with_totals(db.session.scalars(queries.ledger_list_query(current_user)).all())
-    return render_template("civic/ledgers.html", ledgers=items, form=form, can_create=current_user.role in EDITORS)
+    return render_template("civic/ledgers.html", ledgers=items, form=form, can_create=current_user.is_editor)
 
 
 def _ledger_page(ledger, batch_form=None, handout_form=None):
     queries.with_totals([ledger])
-    can_edit = services.is_manager(current_user) or (
+    can_edit = current_user.is_manager or (
         current_user.role == "liaison" and ledger.unit_id == current_user.unit_id)
     batch_form = batch_form or BatchForm()
     handout_form = handout_form or HandoutForm()

@@ -29,7 +29,6 @@ from urllib.parse import quote
 from flask import Response
 
 from alliance.core.dates import LOCAL_TZ
-from alliance.core.roles import MANAGERS
 from alliance.core.validators import mask_mobile
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -75,13 +74,13 @@ def shown_mobile(mobile: str | None, user, *, full: bool = False, unit_category:
     full numbers, and never for a military unit's contact."""
     if not mobile:
         return ""
-    if full and user.role in MANAGERS and unit_category != MILITARY_CATEGORY:
+    if full and user.is_manager and unit_category != MILITARY_CATEGORY:
         return mobile
     return mask_mobile(mobile) or ""
 
 
 def may_export_full_mobiles(user) -> bool:
-    return user.role in MANAGERS
+    return user.is_manager
 
 
 def _cell(value: Any) -> Any:

@@ -81,17 +81,12 @@ def get_visible_or_404(model, record_id: int, user=None, *, include_deleted: boo
     return record
 
 
-def can_manage(user=None) -> bool:
-    user = user or current_user
-    return user.is_authenticated and user.role in MANAGERS
-
-
 def can_edit_unit_records(unit_id: int, user=None) -> bool:
     """Staff edit every unit's records; a liaison only their own unit's."""
     user = user or current_user
     if not user.is_authenticated:
         return False
-    if user.role in MANAGERS:
+    if user.is_manager:
         return True
     return user.role == LIAISON and user.unit_id == unit_id and liaison_unit_is_live(user)
 

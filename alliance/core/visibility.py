@@ -15,8 +15,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from alliance.core.roles import READERS_OF_ALL
-
 
 class Policy:
     """Returns the SQL condition of the rows of ``model`` that ``user`` may see, beyond the
@@ -48,7 +46,7 @@ class ReadersOfAll(Policy):
     """Staff, admins and organizers see every row; liaisons none."""
 
     def clause(self, model, user) -> ColumnElement[bool]:
-        return true() if user.role in READERS_OF_ALL else false()
+        return true() if user.reads_all_units else false()
 
 
 class RolesOnly(Policy):
@@ -71,7 +69,7 @@ class OwnUnit(Policy):
         self.where = where
 
     def clause(self, model, user) -> ColumnElement[bool]:
-        if user.role in READERS_OF_ALL:
+        if user.reads_all_units:
             return true()
         if not user.unit_id:
             return false()
@@ -92,7 +90,7 @@ class OwnUnitOr(OwnUnit):
 
     def clause(self, model, user) -> ColumnElement[bool]:
         own = super().clause(model, user)
-        return or_(own, self.public(model)) if user.role not in READERS_OF_ALL else own
+        return or_(own, self.public(model)) if not user.reads_all_units else own
 
     def public_clause(self, model) -> ColumnElement[bool]:
         return self.public(model)

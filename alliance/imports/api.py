@@ -8,10 +8,9 @@ from flask_smorest.fields import Upload
 
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import BaseSchema, Bool
-from alliance.auth.roles import MANAGERS
 from alliance.core.exports import download
 from alliance.core.import_runner import run_import, template_xlsx
-from alliance.core.permissions import roles_required
+from alliance.core.permissions import managers_only
 from alliance.extensions import db
 from alliance.imports.services import kind_or_404
 
@@ -34,7 +33,7 @@ class ImportFile(BaseSchema):
 
 
 @blp.route("/imports/<kind>/template.xlsx")
-@roles_required(*MANAGERS)
+@managers_only
 @blp.doc(responses={200: XLSX_RESPONSE})
 def get_template(kind):
     """导入模板（中文列名、下拉选项、填写说明）"""
@@ -43,7 +42,7 @@ def get_template(kind):
 
 
 @blp.route("/imports/<kind>", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ImportArgs, location="query", as_kwargs=True)
 @blp.arguments(ImportFile, location="files")
 @blp.doc(responses={200: {"description": "预览（dry_run=true）：计数与逐行问题"},

@@ -5,12 +5,9 @@ from __future__ import annotations
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core.permissions import deny, get_visible_or_404
 from alliance.lists.models import Claim, Need, Project, Resource
 from alliance.lists.services import may_edit
-
-EDITORS = (*MANAGERS, LIAISON)
 
 
 def visible_need(need_id: int) -> Need:

@@ -6,13 +6,12 @@ from flask_smorest import Blueprint
 
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
-from alliance.auth.roles import MANAGERS
 from alliance.core.pagination import paginate
-from alliance.core.permissions import deny, roles_required
+from alliance.core.permissions import deny, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.lists import queries, reports, services
 from alliance.lists.access import (
-    EDITORS,
     editable_need,
     editable_resource,
     visible_claim,
@@ -73,7 +72,7 @@ def list_categories():
 
 
 @blp.route("/list-categories", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(CategorySchema)
 @blp.response(201, CategorySchema)
 def create_category(data):
@@ -270,7 +269,7 @@ def list_projects(page, per_page, **args):
 
 
 @blp.route("/projects", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ProjectSchema)
 @blp.response(201, ProjectSchema)
 def create_project(data):
@@ -288,7 +287,7 @@ def get_project(project_id):
 
 
 @blp.route("/projects/<int:project_id>", methods=["PATCH"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ProjectPatch(partial=True))
 @blp.response(200, ProjectSchema)
 def update_project(data, project_id):
@@ -308,7 +307,7 @@ def transition_project(data, project_id):
     project = visible_project(project_id)
     to_stage = data.pop("to_stage")
     if not services.may_transition(current_user, project, to_stage):
-        if current_user.role not in MANAGERS and project.lead_unit_id != current_user.unit_id:
+        if not current_user.is_manager and project.lead_unit_id != current_user.unit_id:
             deny(404, f"项目 {project_id} 不由本单位牵头")
         deny(403, "联络员只能将本单位牵头的项目开始实施或提交评估")
     commit_or_audit(f"项目{project.stage_label}→{to_stage}",
@@ -355,7 +354,7 @@ def get_claim(claim_id):
 
 
 @blp.route("/claims/<int:claim_id>/decision", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(DecisionArgs)
 @blp.response(200, ClaimSchema)
 def decide_claim(data, claim_id):

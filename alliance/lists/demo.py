@@ -5,10 +5,10 @@ alliance has no sample need yet)."""
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from alliance.core.roles import StandIn
 from alliance.extensions import db
 from alliance.lists import services
 from alliance.lists.models import ListCategory, Need, Project, Resource
@@ -66,8 +66,7 @@ def load_demo(alliance) -> list[str]:
     lines = [f"三张清单：类别 {added} 个已补充" if added else "三张清单：类别已齐全"]
     if db.session.scalar(select(Need.id).where(Need.alliance_id == alliance.id, Need.is_sample)):
         return lines + ["三张清单：演示需求、资源、项目已存在，未改动"]
-    staff = SimpleNamespace(id=None, alliance_id=alliance.id, role="staff", display_name="梅陇镇党群办",
-                            unit_id=None)
+    staff = StandIn(alliance_id=alliance.id, role="staff", display_name="梅陇镇党群办")
     units = _units(alliance.id)
     cats = {(c.kind, c.name): c.id for c in db.session.scalars(select(ListCategory).where(
         ListCategory.alliance_id == alliance.id))}
@@ -126,7 +125,7 @@ def load_demo(alliance) -> list[str]:
         claim = services.create_claim(staff, unit=units["梅陇镇社区卫生服务中心"],
                                       need=needs["永联村互助式养老睦邻点"],
                                       commitment="家庭医生每月到睦邻点义诊一次。")
-        services.decide_claim(SimpleNamespace(**{**vars(staff), "role": "staff"}), claim, accept=True)
+        services.decide_claim(staff, claim, accept=True)
     db.session.flush()
     def total(model) -> int:
         return db.session.scalar(select(db.func.count(model.id)).where(

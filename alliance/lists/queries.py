@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from alliance.core.permissions import scoped
+from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.lists import matching
 from alliance.lists.models import OPEN_NEED_STATUSES, Claim, ListCategory, Need, Project, Resource, project_partners
@@ -28,10 +29,6 @@ class ListFilters:
     kind: str | None = None
 
 
-def _like(column, text: str):
-    return column.contains(text, autoescape=True)
-
-
 def need_list_query(user, filters: ListFilters, *, today: date) -> Select:
     stmt = scoped(select(Need), Need, user)
     if filters.category_id:
@@ -43,11 +40,11 @@ def need_list_query(user, filters: ListFilters, *, today: date) -> Select:
     if filters.source_kind:
         stmt = stmt.where(Need.source_kind == filters.source_kind)
     if filters.grid:
-        stmt = stmt.where(_like(Need.grid, filters.grid))
+        stmt = stmt.where(contains(Need.grid, filters.grid))
     if filters.overdue:
         stmt = stmt.where(Need.wanted_by < today, Need.status.in_(("draft", *OPEN_NEED_STATUSES)))
     if filters.q:
-        stmt = stmt.where(or_(_like(Need.title, filters.q), _like(Need.source_name, filters.q)))
+        stmt = stmt.where(or_(contains(Need.title, filters.q), contains(Need.source_name, filters.q)))
     return stmt.order_by(Need.id.desc()).options(selectinload(Need.category),
                                                  selectinload(Need.unit))
 
@@ -63,7 +60,7 @@ def resource_list_query(user, filters: ListFilters) -> Select:
     if filters.kind:
         stmt = stmt.where(Resource.kind == filters.kind)
     if filters.q:
-        stmt = stmt.where(_like(Resource.title, filters.q))
+        stmt = stmt.where(contains(Resource.title, filters.q))
     return stmt.order_by(Resource.id.desc()).options(selectinload(Resource.category),
                                                      selectinload(Resource.unit))
 
@@ -78,7 +75,7 @@ def project_list_query(user, filters: ListFilters) -> Select:
         partner = select(project_partners.c.project_id).where(project_partners.c.unit_id == filters.unit_id)
         stmt = stmt.where(or_(Project.lead_unit_id == filters.unit_id, Project.id.in_(partner)))
     if filters.q:
-        stmt = stmt.where(_like(Project.title, filters.q))
+        stmt = stmt.where(contains(Project.title, filters.q))
     return stmt.order_by(Project.id.desc()).options(
         selectinload(Project.category), selectinload(Project.lead_unit),
         selectinload(Project.partners), selectinload(Project.needs), selectinload(Project.resources))
@@ -173,7 +170,7 @@ def _prefilter(model, category_id: int, terms: set[str]):
     words = sorted(terms, key=lambda w: (-len(w), w))[:PREFILTER_TERMS]
     padded = " " + model.match_terms + " "
     return or_(model.category_id == category_id,
-               *(padded.contains(f" {w} ", autoescape=True) for w in words))
+               *(contains(padded, f" {w} ") for w in words))
 
 
 def suggest_resources(user, need: Need, *, today: date, limit: int = 10):

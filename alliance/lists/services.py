@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from alliance.audit.context import current_actor
 from alliance.audit.recorder import record_event
-from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.auth.roles import LIAISON
 from alliance.core.checks import Errors, check_choice, check_int, clean_texts
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import FieldErrors, RuleViolation
@@ -175,7 +175,7 @@ def acting_unit(user, unit_id: int | None, *, required: bool, what: str) -> Memb
         if unit is None or unit.deleted_at is not None:
             raise FieldErrors({"unit_id": [f"本单位已被删除，无法{what}"]})
         return unit
-    if user.role not in MANAGERS:
+    if not user.is_manager:
         raise NotAllowed(f"只有工作人员和联络员可以{what}")
     errors = Errors()
     if unit_id is None:
@@ -189,7 +189,7 @@ def acting_unit(user, unit_id: int | None, *, required: bool, what: str) -> Memb
 
 
 def may_edit(user, unit_id: int | None) -> bool:
-    if user.role in MANAGERS:
+    if user.is_manager:
         return True
     return user.role == LIAISON and unit_id is not None and user.unit_id == unit_id
 
@@ -400,7 +400,7 @@ def allowed_next(project: Project) -> list[str]:
 
 def may_transition(user, project: Project, to_stage: str) -> bool:
     """Staff move any project; the lead unit's liaison starts and hands in its own project."""
-    if user.role in MANAGERS:
+    if user.is_manager:
         return True
     return (user.role == LIAISON and project.lead_unit_id == user.unit_id
             and (project.stage, to_stage) in {("claimed", "in_progress"), ("in_progress", "review")})
@@ -485,7 +485,7 @@ def decide_claim(user, claim: Claim, *, accept: bool, note: str | None = None,
     """Staff accept or decline a claim. Accepting a need's claim marks it claimed; a project's
     makes the unit its lead (if it has none) or a partner, and moves a proposed project on."""
     check_version(claim, version)
-    if user.role not in MANAGERS:
+    if not user.is_manager:
         raise NotAllowed("只有党群办工作人员可以确认认领")
     if claim.status != "pending":
         raise NotAllowed(f"该认领{claim.status_label}，不能再确认")

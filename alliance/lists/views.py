@@ -5,7 +5,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from alliance.core.permissions import roles_required, scoped
+from alliance.core.permissions import managers_only, roles_required, scoped
 from alliance.extensions import db
 from alliance.lists import bp, queries
 from alliance.lists.models import PROJECT_STAGES, Claim, Need, Project
@@ -49,14 +49,14 @@ def staff_panel(user) -> dict | None:
 
 from flask import request, url_for  # noqa: E402
 
-from alliance.auth.roles import LIAISON, MANAGERS  # noqa: E402
+from alliance.auth.roles import LIAISON  # noqa: E402
 from alliance.core.forms import VersionOnlyForm, select_choices  # noqa: E402
 from alliance.core.pagination import clamp_paging, paginate  # noqa: E402
 from alliance.core.permissions import deny  # noqa: E402
+from alliance.core.roles import EDITORS  # noqa: E402
 from alliance.core.views import safe_next  # noqa: E402
 from alliance.lists import reports, services  # noqa: E402
 from alliance.lists.access import (  # noqa: E402
-    EDITORS,
     editable_need,
     editable_resource,
     visible_claim,
@@ -109,7 +109,7 @@ def _list_page(template: str, stmt, **context):
     return render_template(template, page=paginate(stmt, page, per_page), filters=_filters(),
                            units=unit_choices(current_user), today=local_today(),
                            categories=queries.categories_of(current_user.alliance_id, "need"),
-                           can_create=current_user.role in EDITORS, **context)
+                           can_create=current_user.is_editor, **context)
 
 
 # --- needs ---------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def view_need(need_id: int):
     suggestions = queries.suggest_resources(current_user, need, today=local_today(), limit=5) \
         if need.status in ("open", "claimed") else []
     claims = db.session.scalars(queries.claim_list_query(current_user).where(Claim.need_id == need.id)).all()
-    can_claim = current_user.role in EDITORS and need.status in ("open", "claimed")
+    can_claim = current_user.is_editor and need.status in ("open", "claimed")
     return render_template("lists/need.html", need=need, suggestions=suggestions, claims=claims,
                            can_edit=(services.may_edit(current_user, need.unit_id)
                                      and need.status not in ("met", "cancelled")),
@@ -150,7 +150,7 @@ def create_need():
         form.source_kind.data = "unit"
     if form.validate_on_submit():
         submit = not form.save_draft.data
-        unit_id = form.unit_id.data if current_user.role in MANAGERS else None
+        unit_id = form.unit_id.data if current_user.is_manager else None
 
         def action():
             unit = services.acting_unit(current_user, unit_id, required=False, what="提交需求")
@@ -222,7 +222,7 @@ def create_resource():
     form = _resource_form(ResourceForm())
     if form.validate_on_submit():
         offer = not form.save_draft.data
-        unit_id = form.unit_id.data if current_user.role in MANAGERS else None
+        unit_id = form.unit_id.data if current_user.is_manager else None
 
         def action():
             unit = services.acting_unit(current_user, unit_id, required=True, what="提供资源")
@@ -280,7 +280,7 @@ def _project_form(form: ProjectForm):
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def create_project():
     form = _project_form(ProjectForm())
     if request.method == "GET" and _int_arg("need_id"):
@@ -295,7 +295,7 @@ def create_project():
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def edit_project(project_id: int):
     project = visible_project(project_id)
     form = _project_form(ProjectForm(obj=project))
@@ -321,7 +321,7 @@ def view_project(project_id: int):
     form.version.data = project.version
     form.to_stage.choices = select_choices([(to, TRANSITIONS[(project.stage, to)]) for to in steps])
     claims = db.session.scalars(queries.claim_list_query(current_user).where(Claim.project_id == project.id)).all()
-    can_claim = (current_user.role in EDITORS and project.released
+    can_claim = (current_user.is_editor and project.released
                  and project.stage in ("proposed", "claimed"))
     return render_template("lists/project.html", project=project, form=form, steps=steps, claims=claims,
                            can_claim=can_claim, claim_form=_claim_form() if can_claim else None)
@@ -335,7 +335,7 @@ def transition_project(project_id: int):
     to_stage = form.to_stage.data or ""
     back = url_for("lists.view_project", project_id=project_id)
     if not services.may_transition(current_user, project, to_stage):
-        if current_user.role not in MANAGERS and project.lead_unit_id != current_user.unit_id:
+        if not current_user.is_manager and project.lead_unit_id != current_user.unit_id:
             deny(404, f"项目 {project_id} 不由本单位牵头")
         deny(403, "联络员只能将本单位牵头的项目开始实施或提交评估")
     from alliance.core.forms import blank_to_none
@@ -378,7 +378,7 @@ def claim(kind: str, target_id: int):
 
         flash("；".join(m for ms in form.errors.values() for m in ms) or "请填写认领承诺", "danger")
         return redirect(back)
-    unit_id = form.unit_id.data if current_user.role in MANAGERS else None
+    unit_id = form.unit_id.data if current_user.is_manager else None
     from flask import flash, redirect
 
     from alliance.core.errors import FieldErrors, RuleViolation
@@ -398,7 +398,7 @@ def claim(kind: str, target_id: int):
 
 
 @bp.route("/claims/<int:claim_id>/decide", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def decide_claim(claim_id: int):
     item = visible_claim(claim_id)
     form = DecisionForm()

@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
-from alliance.auth.roles import LIAISON, MANAGERS, READERS_OF_ALL
+from alliance.auth.roles import READERS_OF_ALL
 from alliance.core.pagination import paginate
-from alliance.core.permissions import get_visible_or_404, roles_required
+from alliance.core.permissions import get_visible_or_404, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.meetings import services
 from alliance.meetings import views as web
@@ -80,7 +81,7 @@ def list_meetings(page, per_page, **args):
 
 
 @blp.route("/meetings", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(MeetingFields)
 @blp.response(201, MeetingSchema)
 def create_meeting(data):
@@ -99,7 +100,7 @@ def get_meeting(meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(MeetingPatchSchema(partial=tuple(services.MEETING_FIELDS)))
 @blp.response(200, MeetingSchema)
 def update_meeting(data, meeting_id):
@@ -112,7 +113,7 @@ def update_meeting(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["DELETE"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(204)
 def delete_meeting(meeting_id, version=None):
@@ -122,7 +123,7 @@ def delete_meeting(meeting_id, version=None):
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(AgendaItemSchema)
 @blp.response(201, AgendaItemSchema)
 def add_agenda_item(data, meeting_id):
@@ -133,7 +134,7 @@ def add_agenda_item(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/speeches", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(SpeechSchema)
 @blp.response(201, SpeechSchema)
 def add_speech(data, meeting_id):
@@ -144,7 +145,7 @@ def add_speech(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/admissions", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(AdmissionSchema)
 @blp.response(201, AdmissionSchema)
 def admit_unit(data, meeting_id):
@@ -155,7 +156,7 @@ def admit_unit(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ActionItemSchema)
 @blp.response(201, ActionItemSchema)
 def add_action_item(data, meeting_id):
@@ -166,7 +167,7 @@ def add_action_item(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>", methods=["PATCH"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ActionItemPatchSchema(partial=services.ACTION_FIELDS))
 @blp.response(200, ActionItemSchema)
 def update_action_item(data, meeting_id, item_id):
@@ -192,7 +193,7 @@ def list_attendance(meeting_id, page, per_page, **args):
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(InviteSchema)
 @blp.response(201, AttendanceSchema)
 def invite(data, meeting_id):
@@ -203,7 +204,7 @@ def invite(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["PATCH"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(MarkSchema)
 @blp.response(200, AttendanceSchema)
 def mark(data, meeting_id):
@@ -216,7 +217,7 @@ def mark(data, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/invitations", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(BulkInviteSchema)
 @blp.response(201, BulkInviteResult)
 def invite_group(data, meeting_id):
@@ -236,7 +237,7 @@ def list_reply_slips(meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/reply-slips/<int:slip_id>", methods=["PUT"])
-@roles_required(*MANAGERS, LIAISON)
+@roles_required(*EDITORS)
 @blp.arguments(SlipAnswerSchema)
 @blp.response(200, ReplySlipSchema)
 def answer_reply_slip(data, meeting_id, slip_id):

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ, format_date_zh, format_datetime_zh
 from alliance.core.permissions import scoped
+from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.meetings.models import ATTENDANCE_STATUSES, CAPACITIES, REPLIES, Meeting
 from alliance.meetings.queries import roster_rows
@@ -216,10 +217,10 @@ def search_people(user, q: str, *, unit_id: int | None = None, limit: int = 20) 
         unit_people = (select(UnitRole.person_id).join(MemberUnit, MemberUnit.id == UnitRole.unit_id)
                        .where(MemberUnit.alliance_id == user.alliance_id,
                               MemberUnit.deleted_at.is_(None),
-                              or_(MemberUnit.name.contains(q, autoescape=True),
-                                  MemberUnit.short_name.contains(q, autoescape=True)),
+                              or_(contains(MemberUnit.name, q),
+                                  contains(MemberUnit.short_name, q)),
                               *UnitRole.roles_current_criteria()))
-        conditions = [Person.name.contains(q, autoescape=True), Person.id.in_(unit_people)]
+        conditions = [contains(Person.name, q), Person.id.in_(unit_people)]
         if initials:
             conditions.append(Person.name_pinyin_key.like("%".join(initials) + "%"))
         stmt = stmt.where(or_(*conditions))

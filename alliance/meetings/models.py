@@ -7,7 +7,6 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, and_, false, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.auth.roles import READERS_OF_ALL
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord
 from alliance.core.types import UTCDateTime, utcnow
@@ -62,7 +61,7 @@ def _invited_meeting_ids(unit_id: int):
 
 def _meeting_visible(model, user):
     """Readers of all see every meeting; a liaison the meetings their unit was invited to."""
-    if user.role in READERS_OF_ALL:
+    if user.reads_all_units:
         return true()
     if not user.unit_id:
         return false()
@@ -70,7 +69,7 @@ def _meeting_visible(model, user):
 
 
 def _child_visible(model, user):
-    if user.role in READERS_OF_ALL:
+    if user.reads_all_units:
         return true()
     if not user.unit_id:
         return false()

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from alliance.auth.roles import LIAISON, READERS_OF_ALL
+from alliance.auth.roles import LIAISON
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
+from alliance.core.search import contains
 from alliance.core.types import utcnow
 from alliance.extensions import db
 from alliance.meetings.models import ActionItem, Admission, AgendaItem, Attendance, Meeting, ReplySlip, Speech
@@ -40,9 +41,9 @@ def meeting_list_query(user, filters: MeetingFilters) -> Select:
                           Meeting.starts_at < start.replace(year=filters.year + 1))
     if filters.q and filters.q.strip():
         q = filters.q.strip()[:100]
-        stmt = stmt.where(Meeting.title.contains(q, autoescape=True)
-                          | Meeting.theme.contains(q, autoescape=True)
-                          | Meeting.venue.contains(q, autoescape=True))
+        stmt = stmt.where(contains(Meeting.title, q)
+                          | contains(Meeting.theme, q)
+                          | contains(Meeting.venue, q))
     return stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).options(
         selectinload(Meeting.host_unit))
 
@@ -81,7 +82,7 @@ def attendance_counts(meeting_id: int, user=None) -> Counts:
     stmt = select(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None),
                   func.count()).where(Attendance.meeting_id == meeting_id,
                                       Attendance.deleted_at.is_(None))
-    if user is not None and user.role not in READERS_OF_ALL:
+    if user is not None and not user.reads_all_units:
         stmt = stmt.where(Attendance.unit_id == (user.unit_id or -1))
     counts = Counts()
     for status, reply, is_sub, n in db.session.execute(

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from alliance.auth.roles import LIAISON, MANAGERS
 from alliance.core.checks import Errors, check_choice, clean_texts
 from alliance.core.dates import LOCAL_TZ, format_datetime_zh
 from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation
@@ -257,10 +256,6 @@ def remove_admission(admission: Admission) -> None:
     if unit is not None and unit.joined_on == meeting_local_date(db.session.get(Meeting, admission.meeting_id)):
         unit.joined_on = admission.previous_joined_on
     soft_delete(admission)
-
-
-def remove_child(record) -> None:
-    soft_delete(record)
 
 
 def _clean_action(data: dict, alliance_id: int, errors: Errors) -> dict:
@@ -621,19 +616,6 @@ def self_sign_in(meeting: Meeting, name: Any, last4: Any, *, ip_address: str | N
                                  succeeded=True, attempted_at=now))
     db.session.flush()
     return SignInResult(name=name, signed_in_at=now)
-
-
-def reset_signin_key(meeting: Meeting) -> None:
-    meeting.signin_key = secrets.token_urlsafe(16)
-    db.session.flush()
-
-
-def may_manage_meetings(user) -> bool:
-    return user.role in MANAGERS
-
-
-def is_liaison(user) -> bool:
-    return user.role == LIAISON
 
 
 # --- calendar feed secrets -------------------------------------------------------------------

@@ -8,13 +8,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from alliance.auth.roles import LIAISON, MANAGERS, READERS_OF_ALL
+from alliance.auth.roles import LIAISON, READERS_OF_ALL
 from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
 from alliance.core.forms import VersionOnlyForm, select_choices
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import can_manage, deny, get_visible_or_404, roles_required
+from alliance.core.permissions import deny, get_visible_or_404, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.core.types import utcnow
 from alliance.core.views import button_action, safe_next, save_or_show
 from alliance.extensions import db
@@ -110,7 +111,7 @@ def list_meetings():
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
     result = paginate(meeting_list_query(current_user, filters), page, per_page)
     return render_template("meetings/list.html", page=result, filters=filters, kinds=MEETING_KINDS,
-                           statuses=MEETING_STATUSES, can_create=can_manage())
+                           statuses=MEETING_STATUSES, can_create=current_user.is_manager)
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -121,13 +122,13 @@ def view_meeting(meeting_id: int):
     own_slip = slip_of_unit(meeting.id, current_user.unit_id) if current_user.role == LIAISON else None
     return render_template("meetings/detail.html", meeting=meeting, counts=counts,
                            slip_counts=slip_counts(meeting.id, current_user),
-                           own_slip=own_slip, can_manage=can_manage(),
-                           can_export=current_user.role in READERS_OF_ALL, sorts=ROSTER_SORTS,
+                           own_slip=own_slip, can_manage=current_user.is_manager,
+                           can_export=current_user.reads_all_units, sorts=ROSTER_SORTS,
                            action_form=VersionOnlyForm())
 
 
 @bp.route("/meetings/<int:meeting_id>/arrange")
-@roles_required(*MANAGERS)
+@managers_only
 def arrange_meeting(meeting_id: int):
     """The organizer's forms (agenda, speeches, admissions, decisions, invitations) and every
     unit's reply slip: kept off the meeting page so that page stays light."""
@@ -147,7 +148,7 @@ def _person_label(person_id):
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def create_meeting():
     form = MeetingForm()
     _unit_select(form)
@@ -164,7 +165,7 @@ def create_meeting():
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def edit_meeting(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     form = MeetingForm(obj=meeting)
@@ -184,7 +185,7 @@ def edit_meeting(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/delete", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def delete_meeting(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     form = VersionOnlyForm()
@@ -208,7 +209,7 @@ def _small_action(meeting: Meeting, action, success: str, anchor: str = ""):
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def add_agenda_item(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     data = {"title": request.form.get("title"), "presenter_id": _int("presenter_id"),
@@ -217,7 +218,7 @@ def add_agenda_item(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/speeches", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def add_speech(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     data = {"unit_id": _int("unit_id"), "speaker_id": _int("speaker_id"), "topic": request.form.get("topic")}
@@ -225,7 +226,7 @@ def add_speech(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/admissions", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def admit_unit(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     return _small_action(meeting, lambda: services.admit_unit(meeting, _int("unit_id")),
@@ -233,7 +234,7 @@ def admit_unit(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def add_action_item(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     due_text = request.form.get("due_on") or None
@@ -247,7 +248,7 @@ def add_action_item(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items/<int:item_id>/done", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def finish_action_item(meeting_id: int, item_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     item = child_or_404(ActionItem, meeting, item_id)
@@ -259,7 +260,7 @@ def finish_action_item(meeting_id: int, item_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/invite", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def invite(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     return _small_action(meeting, lambda: services.invite_person(
@@ -267,7 +268,7 @@ def invite(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/invite-group", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def invite_group(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     unit_ids = [int(v) for v in request.form.getlist("unit_ids") if v.isdigit()]
@@ -298,11 +299,11 @@ def attendance_list(meeting_id: int):
                       page, per_page)
     return render_template("meetings/attendance.html", meeting=meeting, page=result, sort=sort,
                            sorts=ROSTER_SORTS, counts=attendance_counts(meeting.id, current_user),
-                           can_manage=can_manage(), can_export=current_user.role in READERS_OF_ALL)
+                           can_manage=current_user.is_manager, can_export=current_user.reads_all_units)
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance/<int:attendance_id>/mark", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def mark_attendance(meeting_id: int, attendance_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     attendance = child_or_404(Attendance, meeting, attendance_id)
@@ -316,7 +317,7 @@ def mark_attendance(meeting_id: int, attendance_id: int):
 # --- reply slip ------------------------------------------------------------------------------
 
 @bp.route("/meetings/<int:meeting_id>/reply-slips/<int:slip_id>", methods=["GET", "POST"])
-@roles_required(*MANAGERS, LIAISON)
+@roles_required(*EDITORS)
 def reply_slip(meeting_id: int, slip_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     slip = slip_or_404(meeting, slip_id)

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body, page_schema
-from alliance.auth.roles import MANAGERS
 from alliance.core.pagination import paginate
-from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404, roles_required
+from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404, managers_only, roles_required
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.members import services
 from alliance.members.models import MemberUnit, Person, UnitRole
@@ -37,7 +37,7 @@ ALL = ()  # roles_required() with no roles: every signed-in role
 
 
 def _managers_for_deleted(args: dict) -> bool:
-    return bool(args.get("deleted")) and current_user.role in MANAGERS
+    return bool(args.get("deleted")) and current_user.is_manager
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def list_units(page, per_page, **args):
 
 
 @blp.route("/units", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(UnitSchema)
 @blp.response(201, UnitSchema)
 def create_unit(data):
@@ -70,7 +70,7 @@ def create_unit(data):
 @blp.response(200, UnitSchema)
 def get_unit(unit_id):
     """成员单位详情"""
-    return get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.role in MANAGERS)
+    return get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.is_manager)
 
 
 @blp.route("/units/<int:unit_id>", methods=["PATCH"])
@@ -89,7 +89,7 @@ def update_unit(data, unit_id):
 
 
 @blp.route("/units/<int:unit_id>", methods=["DELETE"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(204)
 def delete_unit(unit_id, version=None):
@@ -99,7 +99,7 @@ def delete_unit(unit_id, version=None):
 
 
 @blp.route("/units/<int:unit_id>/restore", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(200, UnitSchema)
 def restore_unit(unit_id, version=None):
@@ -161,7 +161,7 @@ def update_role(data, unit_id, role_id):
 
 
 @blp.route("/units/<int:unit_id>/roles/<int:role_id>", methods=["DELETE"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(204)
 def delete_role(unit_id, role_id, version=None):
@@ -194,7 +194,7 @@ def list_people(page, per_page, **args):
 
 
 @blp.route("/people", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(PersonSchema)
 @blp.response(201, PersonSchema)
 def create_person(data):
@@ -209,11 +209,11 @@ def create_person(data):
 @blp.response(200, PersonSchema)
 def get_person(person_id):
     """人员详情（联络员只能看到本单位的人员）"""
-    return get_visible_or_404(Person, person_id, include_deleted=current_user.role in MANAGERS)
+    return get_visible_or_404(Person, person_id, include_deleted=current_user.is_manager)
 
 
 @blp.route("/people/<int:person_id>", methods=["PATCH"])
-@roles_required(*MANAGERS, "liaison")
+@roles_required(*EDITORS)
 @blp.arguments(PersonPatchSchema(partial=PERSON_PATCH_PARTIAL))
 @blp.response(200, PersonSchema)
 def update_person(data, person_id):
@@ -226,7 +226,7 @@ def update_person(data, person_id):
 
 
 @blp.route("/people/<int:person_id>", methods=["DELETE"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(204)
 def delete_person(person_id, version=None):
@@ -236,7 +236,7 @@ def delete_person(person_id, version=None):
 
 
 @blp.route("/people/<int:person_id>/restore", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(200, PersonSchema)
 def restore_person(person_id, version=None):

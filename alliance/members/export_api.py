@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import Bool
-from alliance.auth.roles import MANAGERS
 from alliance.core.exports import download, record_export
 from alliance.core.permissions import roles_required
 from alliance.extensions import db
@@ -38,7 +37,7 @@ class PeopleExportArgs(PeopleListArgs):
 def export_units(fmt: str, args: dict):
     filters = UnitFilters(q=args.get("q"), category=args.get("category"), tier=args.get("tier"),
                           status=args.get("status"), sort=args.get("sort", "order"),
-                          deleted=bool(args.get("deleted")) and current_user.role in MANAGERS)
+                          deleted=bool(args.get("deleted")) and current_user.is_manager)
     sheet = exports.unit_sheet(unit_list_query(current_user, filters), title="成员单位")
     record_export("MemberUnit", None, f"成员单位名单（{fmt}）", {"format": fmt, **args})
     db.session.commit()
@@ -47,8 +46,8 @@ def export_units(fmt: str, args: dict):
 
 def export_people(fmt: str, args: dict):
     stmt = people_list_query(current_user, q=args.get("q"), sort=args.get("sort", "strokes"),
-                             deleted=bool(args.get("deleted")) and current_user.role in MANAGERS)
-    full = bool(args.get("full_mobiles")) and current_user.role in MANAGERS
+                             deleted=bool(args.get("deleted")) and current_user.is_manager)
+    full = bool(args.get("full_mobiles")) and current_user.is_manager
     sheet = exports.people_sheet(stmt, current_user, title="人员", full_mobiles=full)
     record_export("Person", None, f"人员名单（{fmt}）", {"format": fmt, **args, "full_mobiles": full})
     db.session.commit()

@@ -94,6 +94,9 @@ class MemberUnit(AllianceRecord, db.Model):
         Index("ix_member_units_uscc_trgm", "uscc", postgresql_using="gin", postgresql_ops={"uscc": "gin_trgm_ops"}),
     )
     __audit_ignored__ = frozenset({"name_sort_key", "search_key"})
+    # What a liaison may keep current on their own unit; the rest is the township's register.
+    # The liaison's form, the service check and the API all read it.
+    __liaison_editable__ = frozenset({"short_name", "address", "phone", "description"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))

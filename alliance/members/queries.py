@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from alliance.audit.models import AuditEntry
 from alliance.core.permissions import scoped, visible
+from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.members.models import MemberUnit, Person, UnitRole
 
@@ -37,15 +38,11 @@ class UnitFilters:
     extra: dict = field(default_factory=dict)
 
 
-def _like(column, text: str):
-    return column.contains(text, autoescape=True)
-
-
 def _pinyin_match(model, q: str) -> tuple:
     """Letters also match the pinyin and its initials (``zx`` or ``zhangxuan`` finds 张轩)."""
     letters = q.replace(" ", "").lower()
     if letters.isascii() and letters.isalpha():
-        return (_like(model.search_key, letters),)
+        return (contains(model.search_key, letters),)
     return ()
 
 
@@ -63,8 +60,8 @@ def unit_list_query(user, filters: UnitFilters, *, with_roles: bool = True) -> S
         stmt = stmt.where(MemberUnit.deleted_at.is_not(None))
     if filters.q:
         q = filters.q.strip()[:100]
-        stmt = stmt.where(or_(_like(MemberUnit.name, q), _like(MemberUnit.short_name, q),
-                              _like(MemberUnit.uscc, q.upper()), *_pinyin_match(MemberUnit, q)))
+        stmt = stmt.where(or_(contains(MemberUnit.name, q), contains(MemberUnit.short_name, q),
+                              contains(MemberUnit.uscc, q.upper()), *_pinyin_match(MemberUnit, q)))
     if filters.category:
         stmt = stmt.where(MemberUnit.category == filters.category)
     if filters.tier:
@@ -96,9 +93,9 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
         # trigrams, which for digits every mobile shares (138…) match thousands of rows.
         # Four digits or more are (a part of) a mobile: names and titles are not searched for them.
         if q.isdigit() and len(q) >= 4:
-            stmt = stmt.where(Person.mobile == q if len(q) == 11 else _like(Person.mobile, q))
+            stmt = stmt.where(Person.mobile == q if len(q) == 11 else contains(Person.mobile, q))
         else:
-            stmt = stmt.where(or_(_like(Person.name, q), _like(Person.title, q), _like(Person.mobile, q),
+            stmt = stmt.where(or_(contains(Person.name, q), contains(Person.title, q), contains(Person.mobile, q),
                                   *_pinyin_match(Person, q)))
     if sort == "pinyin":
         order = (Person.name_pinyin_key, Person.id)

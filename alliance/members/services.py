@@ -12,9 +12,9 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from alliance.auth.roles import MANAGERS
 from alliance.core.checks import Errors, check_choice, check_date, check_int, clean_texts
 from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation, unique_field
+from alliance.core.fields import text_spec
 from alliance.core.permissions import can_edit_unit_records, liaison_unit_is_live, scoped
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
 from alliance.core.sorting import pinyin_key, search_key, stroke_key
@@ -32,23 +32,23 @@ from alliance.members.models import (
 )
 
 # (field, max length, required, label)
-UNIT_TEXT_FIELDS = (
-    ("name", 100, True, "单位名称"),
-    ("short_name", 30, False, "简称"),
-    ("address", 200, False, "地址"),
-    ("phone", 30, False, "联系电话"),
-    ("grid", 50, False, "网格"),
-    ("description", 2000, False, "简介"),
+UNIT_TEXT_FIELDS = text_spec(
+    (MemberUnit.name, True, "单位名称"),
+    (MemberUnit.short_name, False, "简称"),
+    (MemberUnit.address, False, "地址"),
+    (MemberUnit.phone, False, "联系电话"),
+    (MemberUnit.grid, False, "网格"),
+    (MemberUnit.description, False, "简介"),
 )
 UNIT_FIELDS = ("name", "short_name", "category", "uscc", "tier", "status", "joined_on",
                "left_on", "sort_order", "address", "phone", "grid", "description")
-# What a liaison may keep current on their own unit; the rest is the township's register.
-LIAISON_UNIT_FIELDS = frozenset({"short_name", "address", "phone", "description"})
+# What a liaison may keep current on their own unit (declared on the model).
+LIAISON_UNIT_FIELDS = MemberUnit.__liaison_editable__
 
-PERSON_TEXT_FIELDS = (
-    ("name", 50, True, "姓名"),
-    ("title", 100, False, "职务"),
-    ("notes", 2000, False, "备注"),
+PERSON_TEXT_FIELDS = text_spec(
+    (Person.name, True, "姓名"),
+    (Person.title, False, "职务"),
+    (Person.notes, False, "备注"),
 )
 PERSON_FIELDS = ("name", "mobile", "email", "title", "is_party_member", "notes")
 ROLE_FIELDS = ("started_on", "ended_on", "title", "note")
@@ -76,13 +76,13 @@ def _date_or_error(data: dict, field: str, errors: Errors) -> date | None:
 
 def unit_fields_for(user) -> frozenset[str]:
     """The unit fields ``user`` may change: all for staff, LIAISON_UNIT_FIELDS for a liaison."""
-    return frozenset(UNIT_FIELDS) if user.role in MANAGERS else LIAISON_UNIT_FIELDS
+    return frozenset(UNIT_FIELDS) if user.is_manager else LIAISON_UNIT_FIELDS
 
 
 def check_role_change(user, unit: MemberUnit, role_code: str | None) -> None:
     """Refuse a role change ``user`` may not make at ``unit`` (RuleViolation, 409 in the API;
     the caller has already answered 403/404 for a unit that is not theirs)."""
-    if user is None or user.role in MANAGERS:
+    if user is None or user.is_manager:
         return
     if not can_edit_unit_records(unit.id, user):
         raise RuleViolation("无权修改该单位的职务")
@@ -270,7 +270,7 @@ def create_person(data: dict, *, alliance_id: int, is_sample: bool = False) -> P
 def update_person(person: Person, data: dict, *, version: int | None, user=None) -> Person:
     """Change a person. ``user``: a liaison may change the people of their own unit (the caller
     loaded ``person`` through their scope) while the unit is in the register."""
-    if user is not None and user.role not in MANAGERS and not (
+    if user is not None and not user.is_manager and not (
             user.role == "liaison" and liaison_unit_is_live(user)):
         raise RuleViolation("无权修改人员信息")
     check_version(person, version, required=True)

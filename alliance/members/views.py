@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from alliance.auth.roles import MANAGERS
 from alliance.core.forms import VersionOnlyForm, blank_to_none
 from alliance.core.pagination import clamp_paging, paginate
 from alliance.core.permissions import (
@@ -37,7 +36,7 @@ def _choice_arg(name: str, choices) -> str | None:
 
 
 def _deleted_view_requested() -> bool:
-    return request.args.get("deleted") == "1" and current_user.role in MANAGERS
+    return request.args.get("deleted") == "1" and current_user.is_manager
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -89,10 +88,10 @@ def create_unit():
 @bp.route("/units/<int:unit_id>")
 @roles_required()
 def view_unit(unit_id: int):
-    unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.role in MANAGERS)
+    unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.is_manager)
     return render_template("members/unit.html", page=unit_page(unit),
                            can_edit=can_edit_unit_records(unit.id) and not unit.is_deleted,
-                           can_manage=current_user.role in MANAGERS,
+                           can_manage=current_user.is_manager,
                            action_form=VersionOnlyForm(), end_form=EndRoleForm())
 
 
@@ -102,7 +101,7 @@ def edit_unit(unit_id: int):
     unit = get_visible_or_404(MemberUnit, unit_id)
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位")
-    is_manager = current_user.role in MANAGERS
+    is_manager = current_user.is_manager
     form = (UnitForm if is_manager else LiaisonUnitForm)(obj=unit)
     if form.validate_on_submit():
         data = (_unit_data(form) if is_manager else
@@ -244,17 +243,17 @@ def create_person():
 @bp.route("/people/<int:person_id>")
 @roles_required()
 def view_person(person_id: int):
-    person = get_visible_or_404(Person, person_id, include_deleted=current_user.role in MANAGERS)
+    person = get_visible_or_404(Person, person_id, include_deleted=current_user.is_manager)
     return render_template("members/person.html", person=person,
                            roles=person_roles(person, current_user),
-                           can_manage=current_user.role in MANAGERS, action_form=VersionOnlyForm())
+                           can_manage=current_user.is_manager, action_form=VersionOnlyForm())
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @roles_required()
 def edit_person(person_id: int):
     person = get_visible_or_404(Person, person_id)
-    if current_user.role not in MANAGERS and not (current_user.is_liaison
+    if not current_user.is_manager and not (current_user.is_liaison
                                                   and liaison_unit_is_live(current_user)):
         deny(403, "无权修改人员信息")
     form = PersonForm(obj=person)

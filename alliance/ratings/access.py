@@ -4,12 +4,10 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.auth.roles import LIAISON
 from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404
 from alliance.extensions import db
 from alliance.ratings.models import PartyOrganization, Rating
-
-EDITORS = (*MANAGERS, LIAISON)  # fill in self-assessments; organizers read and export only
 
 
 def rating_options() -> list:

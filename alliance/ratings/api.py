@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
-from alliance.auth.roles import MANAGERS
 from alliance.core.pagination import paginate
-from alliance.core.permissions import get_visible_or_404, roles_required, scoped
+from alliance.core.permissions import get_visible_or_404, managers_only, roles_required, scoped
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.members.models import Person
 from alliance.ratings import evidence, queries, reports, services
-from alliance.ratings.access import EDITORS, editable_rating, organization_for_rating, rating_options
+from alliance.ratings.access import editable_rating, organization_for_rating, rating_options
 from alliance.ratings.models import PartyOrganization, Rating, RatingObjection, Rubric
 from alliance.ratings.schemas import (
     DistributionSchema,
@@ -68,7 +68,7 @@ def list_organizations(page, per_page, **args):
 
 
 @blp.route("/organizations", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OrganizationSchema)
 @blp.response(201, OrganizationSchema)
 def create_organization(data):
@@ -87,7 +87,7 @@ def get_organization(organization_id):
 
 
 @blp.route("/organizations/<int:organization_id>", methods=["PATCH"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OrganizationPatchSchema(partial=("name", "kind", "unit_id")))
 @blp.response(200, OrganizationSchema)
 def update_organization(data, organization_id):
@@ -100,7 +100,7 @@ def update_organization(data, organization_id):
 
 
 @blp.route("/organizations/<int:organization_id>", methods=["DELETE"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(OptionalVersionArgs, location="query", as_kwargs=True)
 @blp.response(204)
 def delete_organization(organization_id, version=None):
@@ -110,7 +110,7 @@ def delete_organization(organization_id, version=None):
 
 
 @blp.route("/organizations/<int:organization_id>/secretaries", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(SecretaryArgs)
 @blp.response(201, OrganizationSchema)
 def set_secretary(data, organization_id):
@@ -137,7 +137,7 @@ def list_rubrics(page, per_page, year=None):
 
 
 @blp.route("/rubrics", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(RubricSchema)
 @blp.response(201, RubricSchema)
 def create_rubric(data):
@@ -156,7 +156,7 @@ def get_rubric(rubric_id):
 
 
 @blp.route("/rubrics/<int:rubric_id>", methods=["PATCH"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(RubricPatchSchema)
 @blp.response(200, RubricSchema)
 def update_rubric(data, rubric_id):
@@ -232,7 +232,7 @@ def submit_rating(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/review", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ReviewArgs)
 @blp.response(200, RatingSchema)
 def review_rating(data, rating_id):
@@ -242,7 +242,7 @@ def review_rating(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/notice", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(VersionArgs)
 @blp.response(200, RatingSchema)
 def publish_notice(data, rating_id):
@@ -251,7 +251,7 @@ def publish_notice(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/objections", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ObjectionSchema)
 @blp.response(201, RatingSchema)
 def add_objection(data, rating_id):
@@ -260,7 +260,7 @@ def add_objection(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/objections/<int:objection_id>/answer", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ObjectionAnswerArgs)
 @blp.response(200, RatingSchema)
 def answer_objection(data, rating_id, objection_id):
@@ -277,7 +277,7 @@ def answer_objection(data, rating_id, objection_id):
 
 
 @blp.route("/ratings/<int:rating_id>/confirm", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(VersionArgs)
 @blp.response(200, RatingSchema)
 def confirm_rating(data, rating_id):
@@ -286,7 +286,7 @@ def confirm_rating(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/return", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(ReturnArgs)
 @blp.response(200, RatingSchema)
 def return_rating(data, rating_id):
@@ -295,7 +295,7 @@ def return_rating(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/nominate", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(VersionArgs)
 @blp.response(200, RatingSchema)
 def nominate_rating(data, rating_id):
@@ -304,7 +304,7 @@ def nominate_rating(data, rating_id):
 
 
 @blp.route("/ratings/<int:rating_id>/district-decision", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 @blp.arguments(RatingDecisionArgs)
 @blp.response(200, RatingSchema)
 def district_decision(data, rating_id):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from alliance.auth.roles import LIAISON, MANAGERS
+from alliance.auth.roles import LIAISON
 from alliance.core.areas import Area, HomePanel, NavItem
 from alliance.ratings.models import NOMINATIONS, ORG_KINDS, RATING_STATUSES, RUBRIC_STATUSES
 
@@ -24,12 +24,12 @@ def _home_panel(user) -> dict | None:
     years = queries.years(user)
     year = years[0] if years else services.local_today().year
     progress = queries.progress(user, year)
-    if not any(progress.values()) and user.role not in MANAGERS:
+    if not any(progress.values()) and not user.is_manager:
         return None
     labels = RATING_STATUSES
     steps = [(labels.label(code), progress[code]) for code in
              ("self_assessing", "submitted", "in_notice", "confirmed")]
-    if user.role in MANAGERS:
+    if user.is_manager:
         todo = progress["submitted"] + progress["reviewed"]
     elif user.role == LIAISON:
         todo = progress["self_assessing"] + progress["returned"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
-
 from alliance.core import uploads
 from alliance.core.checks import Errors
 from alliance.core.errors import FieldErrors
@@ -16,12 +14,7 @@ from alliance.ratings.models import Rating, RatingEvidence
 from alliance.ratings.services import EDITABLE_STATUSES, _require_status
 
 SUBFOLDER = "rating_evidence"
-DEFAULT_LIMIT = 10 * 1024 * 1024
 PDF = ("application/pdf", "pdf")
-
-
-def limit_bytes() -> int:
-    return int(current_app.config.get("RATING_EVIDENCE_MAX_BYTES", DEFAULT_LIMIT))
 
 
 def folder() -> Path:

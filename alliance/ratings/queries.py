@@ -7,6 +7,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from alliance.core.permissions import scoped
+from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 from alliance.ratings.models import PartyOrganization, Rating
@@ -28,7 +29,7 @@ def organization_list_query(user, *, q: str | None = None, unit_id: int | None =
     stmt = scoped(select(PartyOrganization), PartyOrganization, user).options(
         joinedload(PartyOrganization.unit).load_only(MemberUnit.id, MemberUnit.name, MemberUnit.category))
     if q:
-        stmt = stmt.where(PartyOrganization.name.contains(q, autoescape=True))
+        stmt = stmt.where(contains(PartyOrganization.name, q))
     if unit_id:
         stmt = stmt.where(PartyOrganization.unit_id == unit_id)
     if kind:

@@ -9,14 +9,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from alliance.auth.roles import MANAGERS
 from alliance.core.charts import bar_chart
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
 from alliance.core.pagination import clamp_paging, paginate
-from alliance.core.permissions import can_edit_unit_records, get_visible_or_404, roles_required, scoped
+from alliance.core.permissions import can_edit_unit_records, get_visible_or_404, managers_only, roles_required, scoped
+from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.ratings import bp, queries, scoring, services
-from alliance.ratings.access import EDITORS, editable_rating, organization_for_rating, rating_options
+from alliance.ratings.access import editable_rating, organization_for_rating, rating_options
 from alliance.ratings.models import RATING_STATUSES, STAR_LABELS, PartyOrganization, Rating, RatingObjection, Rubric
 
 
@@ -114,12 +114,12 @@ def view_rating(rating_id: int, errors: FieldErrors | None = None):
 def _rating_page(rating: Rating, errors: FieldErrors | None = None, status: int = 200):
     definition = rating.rubric.definition
     entries = {e.item_code: e for e in rating.entries}
-    can_fill = rating.status in services.EDITABLE_STATUSES and current_user.role in EDITORS \
+    can_fill = rating.status in services.EDITABLE_STATUSES and current_user.is_editor \
         and can_edit_unit_records(rating.unit_id)
-    can_review = rating.status == "submitted" and current_user.role in MANAGERS
+    can_review = rating.status == "submitted" and current_user.is_manager
     return render_template("ratings/rating.html", rating=rating, definition=definition,
                            entries=entries, can_fill=can_fill, can_review=can_review,
-                           is_manager=current_user.role in MANAGERS,
+                           is_manager=current_user.is_manager,
                            result=services.result_of(rating), errors=(errors.fields if errors else {}),
                            submitted=request.form if errors else None,
                            today=services.local_today()), status
@@ -189,7 +189,7 @@ def download_evidence(rating_id: int, evidence_id: int):
 
 
 @bp.route("/ratings/<int:rating_id>/review", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def save_review(rating_id: int):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())
     finish = request.form.get("finish") == "1"
@@ -208,7 +208,7 @@ WORKFLOW = {
 @bp.route("/ratings/<int:rating_id>/notice", methods=["POST"], defaults={"step": "notice"})
 @bp.route("/ratings/<int:rating_id>/confirm", methods=["POST"], defaults={"step": "confirm"})
 @bp.route("/ratings/<int:rating_id>/nominate", methods=["POST"], defaults={"step": "nominate"})
-@roles_required(*MANAGERS)
+@managers_only
 def workflow_step(rating_id: int, step: str):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())
     function, success = WORKFLOW[step]
@@ -217,7 +217,7 @@ def workflow_step(rating_id: int, step: str):
 
 
 @bp.route("/ratings/<int:rating_id>/return", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def return_rating(rating_id: int):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())
     return _rating_action(rating, lambda: services.send_back(
@@ -225,7 +225,7 @@ def return_rating(rating_id: int):
 
 
 @bp.route("/ratings/<int:rating_id>/district-decision", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def district_decision(rating_id: int):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())
     approved = {"1": True, "0": False}.get(request.form.get("approved", ""))
@@ -235,7 +235,7 @@ def district_decision(rating_id: int):
 
 
 @bp.route("/ratings/<int:rating_id>/objections", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def add_objection(rating_id: int):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())
     data = {"raised_by": request.form.get("raised_by"), "content": request.form.get("content")}
@@ -243,7 +243,7 @@ def add_objection(rating_id: int):
 
 
 @bp.route("/ratings/<int:rating_id>/objections/<int:objection_id>/answer", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def answer_objection(rating_id: int, objection_id: int):
     rating = get_visible_or_404(Rating, rating_id, options=rating_options())
     objection = get_visible_or_404(RatingObjection, objection_id)
@@ -274,7 +274,7 @@ def view_organization(organization_id: int):
                   if r.year not in rated_years]
     return render_template("ratings/organization.html", organization=organization, history=history,
                            open_years=sorted(open_years, reverse=True),
-                           can_start=current_user.role in EDITORS
+                           can_start=current_user.is_editor
                            and can_edit_unit_records(organization.unit_id))
 
 
@@ -305,12 +305,12 @@ def list_rubrics():
     rubrics = list(db.session.scalars(scoped(select(Rubric), Rubric, current_user)
                                       .order_by(Rubric.year.desc())))
     return render_template("ratings/rubrics.html", rubrics=rubrics,
-                           is_manager=current_user.role in MANAGERS,
+                           is_manager=current_user.is_manager,
                            next_year=(rubrics[0].year + 1) if rubrics else services.local_today().year)
 
 
 @bp.route("/rubrics/new", methods=["POST"])
-@roles_required(*MANAGERS)
+@managers_only
 def create_rubric():
     holder: dict[str, Any] = {}
     outcome = _run(lambda: holder.update(rubric=services.create_rubric(
@@ -331,7 +331,7 @@ def edit_rubric(rubric_id: int):
     errors: dict = {}
     text = json.dumps(rubric.definition, ensure_ascii=False, indent=2)
     if request.method == "POST":
-        if current_user.role not in MANAGERS:
+        if not current_user.is_manager:
             from alliance.core.permissions import deny
 
             deny(403, "只有党群办可以修改评分细则")
@@ -351,4 +351,4 @@ def edit_rubric(rubric_id: int):
             rubric = get_visible_or_404(Rubric, rubric_id)
     return render_template("ratings/rubric.html", rubric=rubric, text=text, errors=errors,
                            in_use=services.rubric_in_use(rubric), items=scoring.items_of(rubric.definition),
-                           is_manager=current_user.role in MANAGERS), 422 if errors else 200
+                           is_manager=current_user.is_manager), 422 if errors else 200

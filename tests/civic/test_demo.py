@@ -37,8 +37,8 @@ def test_demo_tells_the_2021_couplet_drive_and_a_year_of_events(runner, db):
     laba = db.session.scalars(select(CivicEvent).where(CivicEvent.title.contains("腊八"))).all()
     assert {e.starts_at.astimezone(queries.LOCAL_TZ).date() for e in laba} == {date(2021, 1, 20)}
 
-    from types import SimpleNamespace
-    staff = SimpleNamespace(role="staff", alliance_id=alliance.id, unit_id=None)
+    from alliance.core.roles import StandIn
+    staff = StandIn(role="staff", alliance_id=alliance.id)
     figures = queries.figures(staff, 2020)
     assert 90 <= figures.events <= 110 and figures.audience > 50_000
     assert len(figures.stations) == 71 and len(figures.idle_stations) == 9

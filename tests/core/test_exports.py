@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from alliance.core.charts import bar_chart, pie_chart
 from alliance.core.exports import Sheet, csv_bytes, download, neutralise, pdf_bytes, shown_mobile, xlsx_bytes
+from alliance.core.roles import RoleMixin
 
 NAMES = ["丁一", "王二", "张轩", "欧阳明", "徐虹", "顾非非"]
 
@@ -63,7 +64,7 @@ def test_pdf_text_extracts_with_every_name_and_page_numbers():
     assert f"第 {len(reader.pages)} 页 / 共 {len(reader.pages)} 页" in last
 
 
-class _User:
+class _User(RoleMixin):
     def __init__(self, role):
         self.role = role
 

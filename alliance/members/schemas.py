@@ -16,14 +16,15 @@ from alliance.api.schemas import (
     one_of,
     page_schema,
 )
-from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
+from alliance.core.fields import max_length
+from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
 from alliance.members.queries import PEOPLE_SORTS, UNIT_SORTS
 from alliance.members.services import PERSON_FIELDS, UNIT_FIELDS
 
 
 class UnitSchema(RecordSchema):
-    name = Str(required=True, validate=length(100, 1), metadata={"description": "单位名称"})
-    short_name = Str(allow_none=True, validate=length(30))
+    name = Str(required=True, validate=length(max_length(MemberUnit.name), 1), metadata={"description": "单位名称"})
+    short_name = Str(allow_none=True, validate=length(max_length(MemberUnit.short_name)))
     category = Str(required=True, validate=one_of(UNIT_CATEGORIES.codes),
                    metadata={"description": "单位类别：" + "、".join(f"{code} {label}" for code,
                                                                label in UNIT_CATEGORIES.items())})
@@ -33,10 +34,10 @@ class UnitSchema(RecordSchema):
     joined_on = Date(allow_none=True)
     left_on = Date(allow_none=True)
     sort_order = Int(allow_none=True, validate=int_range(0, 99999))
-    address = Str(allow_none=True, validate=length(200))
-    phone = Str(allow_none=True, validate=length(30))
-    grid = Str(allow_none=True, validate=length(50))
-    description = Str(allow_none=True, validate=length(2000))
+    address = Str(allow_none=True, validate=length(max_length(MemberUnit.address)))
+    phone = Str(allow_none=True, validate=length(max_length(MemberUnit.phone)))
+    grid = Str(allow_none=True, validate=length(max_length(MemberUnit.grid)))
+    description = Str(allow_none=True, validate=length(max_length(MemberUnit.description)))
     is_sample = Bool(dump_only=True, metadata={"description": "演示数据中虚构的单位"})
 
 
@@ -54,12 +55,12 @@ class UnitListArgs(PagingArgs):
 
 
 class PersonSchema(RecordSchema):
-    name = Str(required=True, validate=length(50, 1))
-    mobile = Str(allow_none=True, validate=length(20))
-    email = Str(allow_none=True, validate=length(120))
-    title = Str(allow_none=True, validate=length(100))
+    name = Str(required=True, validate=length(max_length(Person.name), 1))
+    mobile = Str(allow_none=True, validate=length(max_length(Person.mobile)))
+    email = Str(allow_none=True, validate=length(max_length(Person.email)))
+    title = Str(allow_none=True, validate=length(max_length(Person.title)))
     is_party_member = Bool(load_default=False)
-    notes = Str(allow_none=True, validate=length(2000))
+    notes = Str(allow_none=True, validate=length(max_length(Person.notes)))
     is_sample = Bool(dump_only=True)
 
 
@@ -81,10 +82,10 @@ class PersonBrief(BaseSchema):
 
 
 class NewPersonSchema(BaseSchema):
-    name = Str(required=True, validate=length(50, 1))
-    mobile = Str(allow_none=True, validate=length(20))
-    email = Str(allow_none=True, validate=length(120))
-    title = Str(allow_none=True, validate=length(100))
+    name = Str(required=True, validate=length(max_length(Person.name), 1))
+    mobile = Str(allow_none=True, validate=length(max_length(Person.mobile)))
+    email = Str(allow_none=True, validate=length(max_length(Person.email)))
+    title = Str(allow_none=True, validate=length(max_length(Person.title)))
     is_party_member = Bool(load_default=False)
 
 
@@ -95,10 +96,10 @@ class UnitRoleSchema(RecordSchema):
     person_brief = Nested(PersonBrief, dump_only=True, attribute="person", data_key="person_info")
     role = Str(required=True, validate=one_of(UNIT_ROLES.codes),
                metadata={"description": "secretary 书记 / deputy_secretary 副书记 / liaison 联络员 / head 负责人"})
-    title = Str(allow_none=True, validate=length(100))
+    title = Str(allow_none=True, validate=length(max_length(UnitRole.title)))
     started_on = Date(required=True)
     ended_on = Date(allow_none=True)
-    note = Str(allow_none=True, validate=length(200))
+    note = Str(allow_none=True, validate=length(max_length(UnitRole.note)))
 
 
 class UnitRolePatchSchema(BaseSchema):

@@ -9,7 +9,13 @@ from marshmallow import validate
 
 # What an INTEGER column holds (core.checks, shared with the pages' argument parsing); a bigger
 # number can only be a mistake (and SQLite cannot bind one above 2**63: a 500 instead of a 422).
-from alliance.core.checks import DATE_RANGE_MESSAGE, INT_MAX, INT_MIN, date_in_range  # noqa: E402
+from alliance.core.checks import (  # noqa: E402
+    DATE_PATTERN,
+    DATE_RANGE_MESSAGE,
+    INT_MAX,
+    INT_MIN,
+    date_in_range,
+)
 
 _Messages = dict[str, str | list[Any] | dict[Any, Any]]  # marshmallow's type of default_error_messages
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -91,6 +97,10 @@ class Date(_Zh, ma.fields.Date):
 
     default_error_messages: _Messages = {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期无法格式化",
                               "range": DATE_RANGE_MESSAGE}
+
+    def __init__(self, *args, metadata=None, **kwargs):  # the document states the sane range
+        metadata = {"pattern": DATE_PATTERN, **(metadata or {})}
+        super().__init__(*args, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not ISO_DATE.match(value):

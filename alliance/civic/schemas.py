@@ -21,6 +21,7 @@ from alliance.api.schemas import (
     page_schema,
 )
 from alliance.civic.models import FESTIVALS, ORDER_STATUSES, ORGANIZER_KINDS, RECORD_STATUSES, VENUE_KINDS
+from alliance.core.checks import DATE_MIN
 
 
 def _help(label, choices):
@@ -206,7 +207,9 @@ class HandoutSchema(BaseSchema):
 
 
 class FestivalArgs(BaseSchema):
-    year = Int(strict=False, required=True, validate=int_range(1901, 2099))
+    # The lunar tables reach 1901-2099; the register's dates start with 1950's festivals
+    # (core.checks.DATE_MIN), and a date the API answers lies in the range it accepts.
+    year = Int(strict=False, required=True, validate=int_range(DATE_MIN.year + 1, 2099))
 
 
 class FestivalSchema(BaseSchema):

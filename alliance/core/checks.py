@@ -64,6 +64,10 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # No date of this register lies before the People's Republic or after the century.
 DATE_MIN, DATE_MAX = date(1949, 10, 1), date(2100, 12, 31)
 DATE_RANGE_MESSAGE = "日期应在1949年10月1日至2100年12月31日之间"
+# The same range as the API document can state it (a ``format: date`` has no minimum): the
+# years 1949 (October on) to 2100. ``tests/core/test_checks.py`` holds the two to each other.
+DATE_PATTERN = (r"^(?:1949-1[0-2]|(?:19[5-9]\d|20\d\d|2100)-(?:0[1-9]|1[0-2]))"
+                r"-(?:0[1-9]|[12]\d|3[01])$")
 
 
 def date_in_range(value: date) -> bool:

@@ -12,7 +12,7 @@ from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activit
 from alliance.auth.roles import LIAISON
 from alliance.core import uploads
 from alliance.core.forms import VersionOnlyForm, select_choices
-from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import can_edit_unit_records, get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
 from alliance.core.views import button_action, date_arg, int_arg, save_or_show
@@ -35,7 +35,7 @@ def list_activities():
         deleted=request.args.get("deleted") == "1" and current_user.is_manager,
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    result = paginate(activity_list_query(current_user, filters), page, per_page)
+    result = list_page(activity_list_query(current_user, filters), page, per_page)
     units = unit_choices(current_user) if current_user.reads_all_units else []
     return render_template("activities/list.html", page=result, filters=filters, units=units,
                            kinds=ACTIVITY_KINDS, sorts=ACTIVITY_SORTS,

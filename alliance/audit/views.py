@@ -8,7 +8,7 @@ from alliance.audit import bp
 from alliance.audit.labels import record_types
 from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
 from alliance.audit.queries import AuditFilters, audit_query
-from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import managers_only
 from alliance.core.views import date_arg
 
@@ -34,6 +34,6 @@ def list_entries():
         date_to=date_arg("date_to"),
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
-    result = paginate(audit_query(current_user.alliance_id, filters), page, per_page)
+    result = list_page(audit_query(current_user.alliance_id, filters), page, per_page)
     return render_template("audit/list.html", page=result, filters=filters, actions=AUDIT_ACTIONS,
                            sources=AUDIT_SOURCES, record_types=record_types())

@@ -35,7 +35,7 @@ from alliance.core.dates import format_date_zh, format_datetime_zh
 from alliance.core.errors import RuleViolation
 from alliance.core.exports import Sheet, download, record_export, xlsx_bytes
 from alliance.core.forms import VersionOnlyForm
-from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import deny, get_visible_or_404, roles_required
 from alliance.core.roles import EDITORS
 from alliance.core.views import button_action, safe_next, save_or_show
@@ -125,7 +125,7 @@ def menu():
             if response:
                 return response
     page, per_page = _page_args()
-    orders = paginate(queries.order_list_query(current_user), page, per_page)
+    orders = list_page(queries.order_list_query(current_user), page, per_page)
     teams = db.session.scalars(queries.team_list_query(current_user)).all()
     return render_template("civic/menu.html", projects=projects, orders=orders, form=form, teams=teams,
                            can_order=bool(venues), statuses=ORDER_STATUSES)
@@ -154,7 +154,7 @@ def order_action(order_id: int):
 def events():
     page, per_page = _page_args()
     venue_id = request.args.get("venue_id", type=int)
-    result = paginate(queries.event_list_query(current_user, venue_id=venue_id), page, per_page)
+    result = list_page(queries.event_list_query(current_user, venue_id=venue_id), page, per_page)
     return render_template("civic/events.html", page=result, can_create=current_user.is_editor)
 
 
@@ -259,7 +259,7 @@ def verify_record(record_id: int):
 @roles_required()
 def hours():
     page, per_page = _page_args()
-    result = paginate(queries.record_list_query(current_user, status=request.args.get("status") or None),
+    result = list_page(queries.record_list_query(current_user, status=request.args.get("status") or None),
                       page, per_page)
     return render_template("civic/hours.html", page=result)
 
@@ -285,7 +285,7 @@ def volunteers():
             if response:
                 return response
     page, per_page = _page_args()
-    result = paginate(queries.volunteer_list_query(current_user, q=request.args.get("q")), page, per_page)
+    result = list_page(queries.volunteer_list_query(current_user, q=request.args.get("q")), page, per_page)
     totals = queries.hours_by_volunteer([v.id for v in result.items])
     return render_template("civic/volunteers.html", page=result, totals=totals, form=form,
                            can_create=current_user.is_editor)

@@ -51,7 +51,7 @@ from flask import request, url_for  # noqa: E402
 
 from alliance.auth.roles import LIAISON  # noqa: E402
 from alliance.core.forms import VersionOnlyForm, select_choices  # noqa: E402
-from alliance.core.pagination import clamp_paging, paginate  # noqa: E402
+from alliance.core.pagination import clamp_paging, list_page  # noqa: E402
 from alliance.core.permissions import deny  # noqa: E402
 from alliance.core.roles import EDITORS  # noqa: E402
 from alliance.core.views import safe_next  # noqa: E402
@@ -106,7 +106,7 @@ def _filters() -> ListFilters:
 
 def _list_page(template: str, stmt, **context):
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    return render_template(template, page=paginate(stmt, page, per_page), filters=_filters(),
+    return render_template(template, page=list_page(stmt, page, per_page), filters=_filters(),
                            units=unit_choices(current_user), today=local_today(),
                            categories=queries.categories_of(current_user.alliance_id, "need"),
                            can_create=current_user.is_editor, **context)
@@ -361,7 +361,7 @@ def _claim_form() -> ClaimForm:
 def list_claims():
     status = request.args.get("status") or None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    result = paginate(queries.claim_list_query(current_user, status=status, unit_id=_int_arg("unit_id")),
+    result = list_page(queries.claim_list_query(current_user, status=status, unit_id=_int_arg("unit_id")),
                       page, per_page)
     return render_template("lists/claims.html", page=result, status=status, form=DecisionForm())
 

@@ -13,7 +13,7 @@ from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
 from alliance.core.forms import VersionOnlyForm, select_choices
-from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import deny, get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
 from alliance.core.types import utcnow
@@ -109,7 +109,7 @@ def list_meetings():
                              year=request.args.get("year", type=int),
                              q=(request.args.get("q") or "").strip()[:100] or None)
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    result = paginate(meeting_list_query(current_user, filters), page, per_page)
+    result = list_page(meeting_list_query(current_user, filters), page, per_page)
     return render_template("meetings/list.html", page=result, filters=filters, kinds=MEETING_KINDS,
                            statuses=MEETING_STATUSES, can_create=current_user.is_manager)
 
@@ -294,7 +294,7 @@ def attendance_list(meeting_id: int):
     sort = sort if sort in ROSTER_SORTS else "strokes"
     status = request.args.get("status") or None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
-    result = paginate(attendance_query(meeting, current_user, sort=sort,
+    result = list_page(attendance_query(meeting, current_user, sort=sort,
                                        status=status if status in ("invited", *services.MARKABLE) else None),
                       page, per_page)
     return render_template("meetings/attendance.html", meeting=meeting, page=result, sort=sort,

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from alliance.core.forms import VersionOnlyForm, blank_to_none
-from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import (
     can_edit_unit_records,
     deny,
@@ -54,7 +54,7 @@ def list_units():
         deleted=_deleted_view_requested(),
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
-    result = paginate(unit_list_query(current_user, filters), page, per_page)
+    result = list_page(unit_list_query(current_user, filters), page, per_page)
     return render_template("members/units.html", page=result, filters=filters, sorts=UNIT_SORTS,
                            categories=UNIT_CATEGORIES, tiers=UNIT_TIERS, statuses=UNIT_STATUSES,
                            action_form=VersionOnlyForm())
@@ -215,7 +215,7 @@ def list_people():
     sort = sort if sort in PEOPLE_SORTS else "strokes"
     deleted = _deleted_view_requested()
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
-    result = paginate(people_list_query(current_user, q=request.args.get("q"), sort=sort,
+    result = list_page(people_list_query(current_user, q=request.args.get("q"), sort=sort,
                                         deleted=deleted), page, per_page)
     return render_template("members/people.html", page=result, sort=sort, sorts=PEOPLE_SORTS,
                            q=request.args.get("q", ""), deleted=deleted)

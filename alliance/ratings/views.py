@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from alliance.core.charts import bar_chart
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
-from alliance.core.pagination import clamp_paging, paginate
+from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import can_edit_unit_records, get_visible_or_404, managers_only, roles_required, scoped
 from alliance.core.roles import EDITORS
 from alliance.extensions import db
@@ -71,7 +71,7 @@ def overview():
     progress = queries.progress(current_user, year)
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
     stars = _int(request.args.get("stars"))
-    result = paginate(queries.rating_list_query(current_user, queries.RatingFilters(
+    result = list_page(queries.rating_list_query(current_user, queries.RatingFilters(
         year=year, status="confirmed", stars=stars if stars in (3, 4, 5) else None)), page, per_page)
     return render_template("ratings/overview.html", year=year, figures=figures, progress=progress,
                            statuses=RATING_STATUSES, dist_chart=distribution_chart(figures), page=result,
@@ -85,7 +85,7 @@ def cycle():
     status = request.args.get("status")
     status = status if status in RATING_STATUSES else None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
-    result = paginate(queries.rating_list_query(current_user, queries.RatingFilters(
+    result = list_page(queries.rating_list_query(current_user, queries.RatingFilters(
         year=year, status=status, order="recent")), page, per_page)
     return render_template("ratings/cycle.html", year=year, status=status, page=result,
                            statuses=RATING_STATUSES, progress=queries.progress(current_user, year))

@@ -98,6 +98,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/health"): Case("200 200 200 200 200 200"),
     ("GET", "/api/v1/audit"): Case("401 403 403 403 200 200"),
     ("GET", "/api/v1/units"): Case("401 200 200 200 200 200"),
+    ("GET", "/api/v1/unit-picker?q=er"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/units"): Case("401 403 403 403 409 409", {"name": "{unit_name}", "category": "hospital"}),
     ("GET", "/api/v1/units/{unit_id}"): Case("401 200 404 200 200 200"),
     ("PATCH", "/api/v1/units/{unit_id}"): Case("401 409 404 403 409 409", {"version": 0}),

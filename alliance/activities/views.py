@@ -17,7 +17,7 @@ from alliance.core.permissions import can_edit_unit_records, get_visible_or_404,
 from alliance.core.roles import EDITORS
 from alliance.core.views import button_action, date_arg, int_arg, save_or_show
 from alliance.extensions import db
-from alliance.members.queries import unit_choices
+from alliance.members.queries import unit_choices, unit_choices_if_few, visible_unit_name
 
 # --- list and detail -----------------------------------------------------------------------
 
@@ -36,8 +36,11 @@ def list_activities():
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
     result = list_page(activity_list_query(current_user, filters), page, per_page)
-    units = unit_choices(current_user) if current_user.reads_all_units else []
+    units = unit_choices_if_few(current_user) if current_user.reads_all_units else []
+    pick_unit = units is None  # too many for a select box: the unit picker
     return render_template("activities/list.html", page=result, filters=filters, units=units,
+                           pick_unit=pick_unit,
+                           unit_label=visible_unit_name(current_user, filters.unit_id) if pick_unit else "",
                            kinds=ACTIVITY_KINDS, sorts=ACTIVITY_SORTS,
                            can_create=current_user.is_editor)
 

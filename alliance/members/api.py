@@ -13,7 +13,7 @@ from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.members import services
 from alliance.members.models import MemberUnit, Person, UnitRole
-from alliance.members.queries import UnitFilters, people_list_query, unit_list_query
+from alliance.members.queries import UnitFilters, people_list_query, search_units, unit_list_query
 from alliance.members.schemas import (
     PERSON_PATCH_PARTIAL,
     UNIT_PATCH_PARTIAL,
@@ -25,6 +25,8 @@ from alliance.members.schemas import (
     UnitListArgs,
     UnitPage,
     UnitPatchSchema,
+    UnitPickerArgs,
+    UnitPickerResult,
     UnitRolePatchSchema,
     UnitRoleSchema,
     UnitSchema,
@@ -52,6 +54,15 @@ def list_units(page, per_page, **args):
                           status=args.get("status"), sort=args.get("sort", "order"),
                           deleted=_managers_for_deleted(args))
     return page_body(paginate(unit_list_query(current_user, filters, with_roles=False), page, per_page))
+
+
+@blp.route("/unit-picker")
+@roles_required(*ALL)
+@blp.arguments(UnitPickerArgs, location="query", as_kwargs=True)
+@blp.response(200, UnitPickerResult)
+def unit_picker(q="", limit=15):
+    """单位选择器：按名称、简称、信用代码、拼音或拼音首字母即时查找（只含本账号可见的单位）"""
+    return {"items": search_units(current_user, q, limit)}
 
 
 @blp.route("/units", methods=["POST"])

@@ -6,6 +6,7 @@ from alliance.api.schemas import (
     Bool,
     Date,
     Int,
+    List,
     Nested,
     OptionalVersionArgs,
     PagingArgs,
@@ -119,3 +120,20 @@ PersonPage = page_schema(PersonSchema, "PersonPage")
 UNIT_PATCH_PARTIAL = tuple(UNIT_FIELDS)
 PERSON_PATCH_PARTIAL = tuple(PERSON_FIELDS)
 __all__ = ["OptionalVersionArgs"]
+
+
+class UnitPickerArgs(BaseSchema):
+    q = Str(load_default="", validate=length(50),
+            metadata={"description": "单位名称、简称、信用代码、拼音或拼音首字母"})
+    limit = Int(strict=False, load_default=15, validate=int_range(1, 50))
+
+
+class UnitPickerItem(BaseSchema):
+    id = Int()
+    name = Str()
+    unit_name = Str(allow_none=True, metadata={"description": "总为空（与人员选择器同形）"})
+    title = Str(allow_none=True, metadata={"description": "单位类别"})
+
+
+class UnitPickerResult(BaseSchema):
+    items = List(Nested(UnitPickerItem))

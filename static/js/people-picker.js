@@ -1,4 +1,5 @@
-// People picker: search-as-you-type over /api/v1/people-picker (see templates/_macros.html).
+// People and unit pickers: search-as-you-type over /api/v1/people-picker or /api/v1/unit-picker
+// (see templates/_macros.html person_picker and unit_picker).
 (function () {
   "use strict";
   function setup(root) {
@@ -55,7 +56,9 @@
       clearTimeout(timer);
       timer = setTimeout(search, 200);
     });
-    input.addEventListener("focus", function () { if (root.dataset.unitId && !input.value) { search(); } });
+    input.addEventListener("focus", function () {
+      if ((root.dataset.unitId || root.dataset.openOnFocus) && !input.value) { search(); }
+    });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { var first = list.querySelector(".picker-option"); if (first) { e.preventDefault(); first.focus(); } }
       if (e.key === "Escape") { close(); }

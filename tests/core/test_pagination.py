@@ -11,7 +11,6 @@ from alliance.core.pagination import paginate
 from alliance.members.models import MemberUnit
 from tests.activities import make_activity
 from tests.factories import make_unit
-from tests.helpers import login
 
 
 def _units(alliance, n):

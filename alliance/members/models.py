@@ -92,6 +92,11 @@ class MemberUnit(AllianceRecord, db.Model):
         Index("ix_member_units_short_name_trgm", "short_name", postgresql_using="gin",
               postgresql_ops={"short_name": "gin_trgm_ops"}),
         Index("ix_member_units_uscc_trgm", "uscc", postgresql_using="gin", postgresql_ops={"uscc": "gin_trgm_ops"}),
+        # The list's orders, read off an index (migration speed_2): 排序号 first, then pinyin;
+        # and by name. The expression is the one unit_list_query orders by.
+        Index("ix_member_units_list_order", "alliance_id", "deleted_at", text("(sort_order IS NULL)"),
+              "sort_order", "name_sort_key", "id"),
+        Index("ix_member_units_list_name", "alliance_id", "deleted_at", "name_sort_key", "id"),
     )
     __audit_ignored__ = frozenset({"name_sort_key", "search_key"})
     # What a liaison may keep current on their own unit; the rest is the township's register.

@@ -26,6 +26,14 @@ def pytest_addoption(parser):
                      choices=("sqlite", "postgresql"), help="database backend for the suite")
 
 
+def pytest_configure(config):
+    # Every API response of the suite is serialized by alliance.api.dumping and by marshmallow,
+    # and the two must be equal (issue 7).
+    from alliance.api import dumping
+
+    dumping.VERIFY = True
+
+
 def pytest_report_header(config):
     return f"alliance test database: {config.getoption('--db')}"
 

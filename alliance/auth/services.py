@@ -335,15 +335,17 @@ def user_for_token(raw: str) -> User | None:
     commits nothing)."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None)))
+    # Token and account in one query (issue 7: each statement is ~0.2 ms of a 3 ms API page).
+    row = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))).first()
     now = utcnow()
-    if token is None or not token.is_usable(now):
+    if row is None or not row.ApiToken.is_usable(now):
         return None
+    token, user = row.ApiToken, row.User
     if token.expires_at is None and token.created_at + token_lifetime() < now:
         return None
-    user = db.session.get(User, token.user_id)
-    if user is None or not user.is_active or user.deleted_at is not None:
+    if not user.is_active or user.deleted_at is not None:
         return None
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         with db.engine.begin() as conn:

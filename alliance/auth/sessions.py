@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, insert, or_, select, update
 from werkzeug.datastructures import CallbackDict
 
-from alliance.auth.models import WebSession, hash_token
+from alliance.auth.models import User, WebSession, hash_token
 from alliance.core.types import utcnow
 from alliance.extensions import db
 
@@ -40,6 +40,9 @@ class DatabaseSession(CallbackDict, SessionMixin):
         self.rotate = False  # set at login and logout: new id, old row deleted
         self.timed_out = False
         self.stale_sid: str | None = None  # cookie of a timed-out session, to delete its row
+        # The account read with the row: holding it keeps it in the ORM session's identity map
+        # (which holds objects weakly) until Flask-Login's user_loader asks for it.
+        self.account = None
 
 
 def rotate_session(session) -> None:
@@ -93,8 +96,11 @@ class DatabaseSessionInterface(SessionInterface):
             if not isinstance(data, dict) or "_user_id" in data:
                 return DatabaseSession()  # a signed-in session lives only in a row
             return DatabaseSession(data)
+        # The account comes along in the same query: Flask-Login's user_loader then finds it
+        # in the ORM session's identity map instead of sending a second query (issue 7).
         row = db.session.execute(
-            select(WebSession.data, WebSession.last_seen_at, WebSession.created_at)
+            select(WebSession.data, WebSession.last_seen_at, WebSession.created_at, User)
+            .outerjoin(User, User.id == WebSession.user_id)
             .where(WebSession.id == hash_token(raw))
         ).first()
         if row is None:
@@ -106,7 +112,9 @@ class DatabaseSessionInterface(SessionInterface):
             expired.timed_out = True  # lets the login page say why
             expired.stale_sid = raw
             return expired
-        return DatabaseSession(self.serializer.loads(row.data), sid=raw, last_seen_at=row.last_seen_at)
+        opened = DatabaseSession(self.serializer.loads(row.data), sid=raw, last_seen_at=row.last_seen_at)
+        opened.account = row.User
+        return opened
 
     def save_session(self, app, session, response):
         name = self.get_cookie_name(app)

@@ -72,15 +72,15 @@ def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
     its ``total`` is documented): rows are counted up to that many or ``PAGES_AHEAD`` pages past
     this one, whichever is more, and ``Page.total_is_exact`` says whether there were more."""
     unordered = stmt.order_by(None)
+    # The page's own columns are not needed to count it (an index alone answers); a DISTINCT or
+    # GROUP BY query keeps them, or its rows would change.
+    rows = unordered if unordered._distinct or unordered._group_by_clauses else \
+        unordered.with_only_columns(literal_column("1"), maintain_column_froms=True)
     exact = True
     if count_up_to is None:
-        total = db.session.scalar(select(func.count()).select_from(unordered.subquery()))
+        total = db.session.scalar(select(func.count()).select_from(rows.subquery()))
     else:
         bound = max(count_up_to, (page + PAGES_AHEAD) * per_page)
-        # The page's own columns are not needed to count it (an index alone answers); a
-        # DISTINCT or GROUP BY query keeps them, or its rows would change.
-        rows = unordered if unordered._distinct or unordered._group_by_clauses else \
-            unordered.with_only_columns(literal_column("1"), maintain_column_froms=True)
         total = db.session.scalar(select(func.count()).select_from(rows.limit(bound + 1).subquery()))
         if (total or 0) > bound:
             total, exact = bound, False

@@ -66,11 +66,21 @@ PAGES_AHEAD = 4
 
 def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
              count_up_to: int | None = None) -> Page:
-    """Run ``stmt`` for one page plus one COUNT query: two queries whatever the data size.
+    """Run ``stmt`` for one page plus one COUNT query (none when the page is not full): two
+    queries at most whatever the data size.
 
     ``count_up_to`` bounds the COUNT (pages pass ``PAGE_COUNT_BOUND``; the API counts exactly,
     its ``total`` is documented): rows are counted up to that many or ``PAGES_AHEAD`` pages past
     this one, whichever is more, and ``Page.total_is_exact`` says whether there were more."""
+    paged = stmt.limit(per_page).offset((page - 1) * per_page)
+    result = db.session.scalars(paged) if scalars else db.session.execute(paged)
+    items = result.unique().all() if scalars else result.all()
+    if items and len(items) < per_page or not items and page == 1:
+        # A page that is not full is the last one: it knows the total without a COUNT (a
+        # search with a few hits, the end of a list). An empty page past the first still counts,
+        # since it may lie beyond the end.
+        return Page(items=items, total=(page - 1) * per_page + len(items), page=page,
+                    per_page=per_page)
     unordered = stmt.order_by(None)
     # The page's own columns are not needed to count it (an index alone answers); a DISTINCT or
     # GROUP BY query keeps them, or its rows would change.
@@ -84,9 +94,6 @@ def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
         total = db.session.scalar(select(func.count()).select_from(rows.limit(bound + 1).subquery()))
         if (total or 0) > bound:
             total, exact = bound, False
-    paged = stmt.limit(per_page).offset((page - 1) * per_page)
-    result = db.session.scalars(paged) if scalars else db.session.execute(paged)
-    items = result.unique().all() if scalars else result.all()
     return Page(items=items, total=total or 0, page=page, per_page=per_page, total_is_exact=exact)
 
 

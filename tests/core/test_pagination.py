@@ -56,3 +56,18 @@ def test_the_activity_list_says_when_it_stopped_counting(world, sign_in, monkeyp
     html = sign_in(world.staff).get("/activities?per_page=1").get_data(as_text=True)
     assert expected in html
     assert "活动8" in html and "下一页" in html
+
+
+def test_a_page_that_is_not_full_knows_the_total_without_counting(alliance, count_queries):
+    stmt = _units(alliance, 12)
+    with count_queries() as short:
+        last = paginate(stmt, 3, 5)
+    assert (last.total, last.pages, last.has_next, len(last.items)) == (12, 3, False, 2)
+    assert not any("count(" in s.lower() for s in short.statements)
+    with count_queries() as full:
+        assert paginate(stmt, 2, 5).total == 12
+    assert sum("count(" in s.lower() for s in full.statements) == 1
+    # An empty page past the end is not proof of anything: it counts.
+    beyond = paginate(stmt, 9, 5)
+    assert (beyond.items, beyond.total, beyond.pages) == ([], 12, 3)
+    assert paginate(select(MemberUnit).where(MemberUnit.id < 0), 1, 5).total == 0

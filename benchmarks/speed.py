@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import register_pages as data  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, inspect, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from alliance.extensions import db  # noqa: E402
 
@@ -270,6 +271,35 @@ class Row:
         return self.app.rps / self.floor.rps if self.floor.rps else 0.0
 
 
+def create_missing_database(url: str) -> bool:
+    """Create the scratch database of ``url`` when the server answers but it does not exist
+    (a fresh machine has only ``test``); True when it was created (and is dropped at the end)."""
+    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                            {"n": target.database}).first():
+                return False
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+            return True
+    except Exception:  # unreachable: postgres_problem says so
+        return False
+    finally:
+        admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def postgres_problem(url: str) -> str | None:
     """Why the PostgreSQL run cannot go ahead, or None."""
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
@@ -291,11 +321,21 @@ def postgres_problem(url: str) -> str | None:
 def bench_database(args, kind: str) -> dict | None:
     url = args.postgres_url if kind == "postgresql" else None
     if url:
-        problem = postgres_problem(url)
-        if problem:
-            print(f"\n== PostgreSQL: SKIPPED: {problem}. Set BENCH_POSTGRES_URL to an empty "
-                  "database (or BENCH_DATABASES=sqlite).", flush=True)
-            return None
+        created = create_missing_database(url)
+        try:
+            problem = postgres_problem(url)
+            if problem:
+                print(f"\n== PostgreSQL: SKIPPED: {problem}. Set BENCH_POSTGRES_URL to an empty "
+                      "database (or BENCH_DATABASES=sqlite).", flush=True)
+                return None
+            return _bench_database(args, kind, url)
+        finally:
+            if created:
+                drop_database(url)
+    return _bench_database(args, kind, url)
+
+
+def _bench_database(args, kind: str, url: str | None) -> dict | None:
     print(f"\n== {kind}: loading {args.units} units, {args.people} people, {3 * args.units} "
           f"roles, {args.activities} activities", flush=True)
     with data.migrated_app(url) as app, tempfile.TemporaryDirectory(prefix="alliance-speed-") as tmp:

@@ -49,7 +49,7 @@ def _converter(field: ma.fields.Field) -> Callable[[Any], Any] | None:
     if kind._serialize is ma.fields.String._serialize:
         return _text
     if kind._serialize is ma.fields.Number._serialize and isinstance(field, ma.fields.Integer) \
-            and kind._format_num is ma.fields.Number._format_num and not field.as_string:
+            and getattr(kind, "_format_num", None) is ma.fields.Number._format_num and not field.as_string:
         return _integer
     if isinstance(field, ma.fields.Boolean) and kind._serialize is ma.fields.Field._serialize:
         return _same

@@ -23,5 +23,8 @@ def post_worker_init(worker):
     """
     import gc
 
+    from alliance.api import api
+
+    api.spec  # noqa: B018 - writes the OpenAPI document now (create_app defers it), so it is frozen too
     gc.collect()
     gc.freeze()

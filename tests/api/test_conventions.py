@@ -53,6 +53,25 @@ def document(client):
     return response.json
 
 
+def test_the_document_written_on_first_use_is_the_one_written_at_start(document, app, monkeypatch):
+    """create_app defers the documentation of each blueprint (AllianceApi.spec, issue 7); an app
+    documenting each blueprint as it registers it, flask-smorest's way, serves the same bytes."""
+    import json
+
+    import flask_smorest
+
+    from alliance import create_app
+    from alliance.api import AllianceApi, api
+
+    monkeypatch.setattr(AllianceApi, "register_blueprint", flask_smorest.Api.register_blueprint)
+    eager = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                   "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]})
+    assert api._pending_docs == []
+    served = eager.test_client().get("/api/openapi.json").get_json()
+    assert json.dumps(served, ensure_ascii=False) == json.dumps(document, ensure_ascii=False)
+    assert len(document["paths"]) > 50
+
+
 def test_openapi_document_is_valid_openapi_3_0_3(document):
     from schemathesis.specs.openapi.definitions import OPENAPI_30
 

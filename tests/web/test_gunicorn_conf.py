@@ -8,8 +8,11 @@ from pathlib import Path
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
-def test_a_ready_worker_freezes_what_it_loaded():
+def test_a_ready_worker_freezes_what_it_loaded(app):
+    from alliance.api import api
+
     settings = runpy.run_path(str(CONF))
+    assert api._pending_docs, "create_app documents no blueprint: the OpenAPI document is written on first use"
     assert settings["limit_request_line"] == 0
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
@@ -18,5 +21,7 @@ def test_a_ready_worker_freezes_what_it_loaded():
         # The app and everything imported so far (this test session's modules) are frozen:
         # a full collection no longer walks them.
         assert gc.get_freeze_count() > 10_000
+        # ... and the OpenAPI document was written before that, so it is frozen too.
+        assert not api._pending_docs and "/api/v1/units" in api.spec.to_dict()["paths"]
     finally:
         gc.unfreeze()

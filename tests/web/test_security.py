@@ -54,3 +54,17 @@ def test_logout_is_post_only(world, sign_in):
     client = sign_in(world.staff)
     assert client.get("/logout").status_code == 405
     assert client.get("/units").status_code == 200
+
+
+def test_no_template_has_an_inline_event_handler():
+    # The CSP (script-src 'self') blocks onchange="…" and href="javascript:…" silently: the
+    # control just does nothing (the ratings year picker did, until a browser test saw it).
+    # Behaviour goes in static/js with data- attributes (data-confirm, data-autosubmit).
+    from pathlib import Path
+
+    handler = re.compile(r"""<[^>]*\s(on[a-z]+\s*=|href\s*=\s*["']?javascript:)""", re.IGNORECASE)
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [f"{path.relative_to(templates)}: {match.group(0)[:80]}"
+                 for path in sorted(templates.rglob("*.html"))
+                 for match in handler.finditer(path.read_text(encoding="utf-8"))]
+    assert not offenders, offenders

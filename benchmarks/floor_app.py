@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+import speed_areas  # benchmarks/speed_areas: each area's floor pages
 from flask import Flask, jsonify, render_template_string, request
 from sqlalchemy import create_engine, text
 
@@ -130,3 +131,8 @@ def api_activities():
 @app.get("/api/v1/health")
 def health():
     return "ok"
+
+
+for _area in speed_areas.modules(os.environ.get("FLOOR_AREAS", "").split(",")
+                                 if os.environ.get("FLOOR_AREAS") else None):
+    _area.floor(app, engine, ALLIANCE_ID, TABLE)

@@ -33,7 +33,7 @@ from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.members.models import Alliance, MemberUnit  # noqa: E402
 from alliance.ratings import scoring  # noqa: E402
-from alliance.ratings.models import PartyOrganization, Rating, Rubric  # noqa: E402
+from alliance.ratings.models import PartyOrganization, Rating, RatingEntry, Rubric  # noqa: E402
 
 PASSWORD = "Meilong#ratings-2024"
 LAST_YEAR = 2021
@@ -47,7 +47,6 @@ PAGES = (
 
 
 def build(app, organizations: int, years: int) -> None:
-    rng = random.Random(organizations)
     now = utcnow()
     common = {"created_at": now, "updated_at": now, "version": 1}
     with app.app_context():
@@ -63,30 +62,51 @@ def build(app, organizations: int, years: int) -> None:
             {**common, "alliance_id": alliance.id, "name": f"单位{i:05d}", "category": "residential",
              "status": "active", "name_sort_key": f"danwei{i:05d}", "is_sample": True} for i in range(units)])
         unit_ids = [u.id for u in db.session.query(MemberUnit.id)]
-        db.session.execute(insert(PartyOrganization), [
-            {**common, "alliance_id": alliance.id, "name": f"第{i:05d}党支部", "kind": "branch",
-             "unit_id": unit_ids[i % len(unit_ids)], "member_count": rng.randint(10, 80),
-             "name_stroke_key": stroke_key(f"第{i:05d}党支部"), "is_sample": True}
-            for i in range(organizations)])
-        org_rows = [(o.id, o.unit_id) for o in db.session.query(PartyOrganization.id, PartyOrganization.unit_id)]
-        definition = scoring.DEFAULT_DEFINITION
-        items = [i for d in definition["dimensions"] for i in d["items"]]
-        for year in range(LAST_YEAR - years + 1, LAST_YEAR + 1):
-            rubric = Rubric(alliance_id=alliance.id, year=year, name="细则", status="in_use",
-                            notice_days=5, definition=definition)
-            db.session.add(rubric)
-            db.session.flush()
-            rows = []
-            for org_id, unit_id in org_rows:
-                points = {i["code"]: rng.randint(i["max_points"] // 2, i["max_points"]) for i in items}
-                result = scoring.compute(definition, points)
-                rows.append({**common, "alliance_id": alliance.id, "organization_id": org_id,
-                             "unit_id": unit_id, "rubric_id": rubric.id, "year": year,
-                             "status": "confirmed", "total": result.total, "self_total": result.total,
-                             "stars": result.stars, "vetoed": False, "nomination": "none",
-                             "result": result.as_dict(), "is_sample": True})
-            db.session.execute(insert(Rating), rows)
+        load_ratings(alliance.id, unit_ids, organizations, years)
         db.session.commit()
+
+
+def load_ratings(alliance_id: int, unit_ids: list[int], organizations: int, years: int) -> None:
+    """Bulk-load ``organizations`` branches spread over ``unit_ids``, a rubric for each of the
+    ``years`` up to LAST_YEAR and one confirmed rating per organization and year (totals from
+    ``scoring.compute``, as the services do); the last year's ratings also hold their answers
+    per item (self-assessed and reviewed points, a note), as a real cycle's do. Does not commit."""
+    rng = random.Random(organizations)
+    now = utcnow()
+    common = {"created_at": now, "updated_at": now, "version": 1}
+    db.session.execute(insert(PartyOrganization), [
+        {**common, "alliance_id": alliance_id, "name": f"第{i:05d}党支部", "kind": "branch",
+         "unit_id": unit_ids[i % len(unit_ids)], "member_count": rng.randint(10, 80),
+         "name_stroke_key": stroke_key(f"第{i:05d}党支部"), "is_sample": True}
+        for i in range(organizations)])
+    org_rows = [(o.id, o.unit_id) for o in db.session.query(PartyOrganization.id, PartyOrganization.unit_id)]
+    definition = scoring.DEFAULT_DEFINITION
+    items = [i for d in definition["dimensions"] for i in d["items"]]
+    for year in range(LAST_YEAR - years + 1, LAST_YEAR + 1):
+        rubric = Rubric(alliance_id=alliance_id, year=year, name="细则", status="in_use",
+                        notice_days=5, definition=definition)
+        db.session.add(rubric)
+        db.session.flush()
+        rows, answers = [], []
+        for org_id, unit_id in org_rows:
+            points = {i["code"]: rng.randint(i["max_points"] // 2, i["max_points"]) for i in items}
+            result = scoring.compute(definition, points)
+            answers.append(points)
+            rows.append({**common, "alliance_id": alliance_id, "organization_id": org_id,
+                         "unit_id": unit_id, "rubric_id": rubric.id, "year": year,
+                         "status": "confirmed", "total": result.total, "self_total": result.total,
+                         "stars": result.stars, "vetoed": False, "nomination": "none",
+                         "result": result.as_dict(), "is_sample": True})
+        if year < LAST_YEAR:
+            db.session.execute(insert(Rating), rows)
+            continue
+        ids = db.session.scalars(insert(Rating).returning(Rating.id, sort_by_parameter_order=True),
+                                 rows).all()
+        db.session.execute(insert(RatingEntry), [
+            {**common, "alliance_id": alliance_id, "rating_id": rating_id, "item_code": code,
+             "self_points": value, "self_note": "台账齐全，见附件", "review_points": value,
+             "review_comment": "属实"}
+            for rating_id, points in zip(ids, answers, strict=True) for code, value in points.items()])
 
 
 def measure(organizations: int, years: int, repeat: int) -> dict[str, tuple[float, float, int]]:

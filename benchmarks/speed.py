@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import register_pages as data  # noqa: E402
 import requests  # noqa: E402
+import speed_areas  # noqa: E402
 from sqlalchemy import create_engine, inspect, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -90,12 +91,20 @@ def parse_args(argv):
                         default=int(env("BENCH_MEMORY_REQUESTS", "10000")),
                         help="requests between the two memory readings (0: skip)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default=env("BENCH_CLIENT", "auto"))
+    parser.add_argument("--areas", default=env("BENCH_AREAS", "all"),
+                        help="comma-separated areas whose pages to add (benchmarks/speed_areas; "
+                             "env BENCH_AREAS, default all; none: the register's pages only)")
     parser.add_argument("--only", help="measure only pages whose label contains this text")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     if args.client == "auto":
         args.client = "wrk" if shutil.which("wrk") else "python"
     args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    names = [a.strip() for a in args.areas.split(",") if a.strip() and a.strip() != "none"]
+    args.areas = speed_areas.modules(None if args.areas == "all" else names)
+    args.pages = [*PAGES, *(page for area in args.areas for page in area.PAGES)]
+    if args.only:
+        args.pages = [p for p in args.pages if args.only in p[0]]
     return args
 
 
@@ -343,6 +352,10 @@ def _bench_database(args, kind: str, url: str | None) -> dict | None:
         with app.app_context():
             alliance_id, token = data.create_alliance_and_staff()
             unit_ids = data.load_data(alliance_id, args.units, args.people, args.activities)
+            fields = {"unit_id": unit_ids[len(unit_ids) // 2]}
+            for area in args.areas:
+                print(f"   loading the {area.NAME} area's data", flush=True)
+                fields |= area.load(alliance_id, unit_ids)
             dialect = db.engine.dialect
             if dialect.name == "postgresql":  # what autovacuum does soon after a bulk load
                 db.session.execute(text("ANALYZE"))
@@ -356,7 +369,8 @@ def _bench_database(args, kind: str, url: str | None) -> dict | None:
                "SESSION_COOKIE_SECURE": "0", "DATABASE_URL": database_url,
                "ALLIANCE_INSTANCE_DIR": tmp, "UPLOAD_FOLDER": f"{tmp}/uploads",
                "SCHEDULER_ENABLED": "0", "FLOOR_DATABASE_URL": database_url,
-               "FLOOR_ALLIANCE_ID": str(alliance_id)}
+               "FLOOR_ALLIANCE_ID": str(alliance_id),
+               "FLOOR_AREAS": ",".join(area.NAME for area in args.areas) or "none"}
         servers = []
         try:
             app_server = Server("app", ["app:app"], args.port, env, args.workers, Path(tmp, "app.log"))
@@ -367,21 +381,20 @@ def _bench_database(args, kind: str, url: str | None) -> dict | None:
             app_server.wait_ready()
             floor.wait_ready()
             cookie = sign_in(app_server.base)
-            result = measure_pages(args, app_server, floor, cookie, token, unit_ids)
+            result = measure_pages(args, app_server, floor, cookie, token, fields)
             result |= {"database": f"{dialect.name} {server_version}"}
             print_table(kind, result["rows"], kind == "sqlite")
             if args.memory_requests:
-                result["memory"] = measure_memory(args, app_server, cookie, token,
-                                                  unit_ids[len(unit_ids) // 2])
+                result["memory"] = measure_memory(args, app_server, cookie, token, fields)
             return result
         finally:
             for server in servers:
                 server.stop()
 
 
-def _url(server, path: str, params: dict, unit_id: int) -> str:
+def _url(server, path: str, params: dict, fields: dict) -> str:
     query = f"?{urlencode(params)}" if params else ""
-    return server.base + path.format(unit_id=unit_id) + query
+    return server.base + path.format(**fields) + query
 
 
 def _auth(path: str, cookie: str, token: str) -> dict:
@@ -413,33 +426,31 @@ def drive(args, url: str, headers: dict) -> Load:
     return load
 
 
-def measure_pages(args, app_server, floor, cookie: str, token: str, unit_ids: list[int]) -> dict:
-    unit_id = unit_ids[len(unit_ids) // 2]
+def measure_pages(args, app_server, floor, cookie: str, token: str, fields: dict) -> dict:
     rows = []
     load_before = os.getloadavg()[0]
-    pages = [p for p in PAGES if not args.only or args.only in p[0]]
-    for i, (label, path, params) in enumerate(pages):
+    for i, (label, path, params) in enumerate(args.pages):
         sides = {"app": (app_server, _auth(path, cookie, token)), "floor": (floor, {})}
         order = ("app", "floor") if i % 2 == 0 else ("floor", "app")  # alternate who goes first
         loads = {}
         for side in order:
             server, headers = sides[side]
-            loads[side] = drive(args, _url(server, path, params, unit_id), headers)
+            loads[side] = drive(args, _url(server, path, params, fields), headers)
         rows.append(Row(label, loads["app"], loads["floor"], order[0]))
         print(f"   {data.pad(label, 38)} app {loads['app'].rps:7.1f} req/s   floor "
               f"{loads['floor'].rps:7.1f} req/s", flush=True)
     return {"rows": rows, "load_average": [load_before, os.getloadavg()[0]]}
 
 
-def measure_memory(args, app_server, cookie: str, token: str, unit_id: int) -> dict:
+def measure_memory(args, app_server, cookie: str, token: str, fields: dict) -> dict:
     """RSS of each worker after the benchmark, then after ``--memory-requests`` more requests
     spread over every page: a leak (a cache without bound, sessions kept) shows as growth."""
     before = {pid: rss_mb(pid) for pid in app_server.workers()}
     start = time.perf_counter()
     by_auth: dict[tuple, list[str]] = {}
-    for _, path, params in PAGES:
+    for _, path, params in args.pages:
         by_auth.setdefault(tuple(_auth(path, cookie, token).items()),
-                           []).append(_url(app_server, path, params, unit_id))
+                           []).append(_url(app_server, path, params, fields))
     share = -(-args.memory_requests // len(by_auth))
     served = 0
     for headers, urls in by_auth.items():

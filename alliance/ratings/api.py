@@ -180,7 +180,8 @@ def list_ratings(page, per_page, **args):
                                     stars=args.get("stars"), organization_id=args.get("organization_id"),
                                     order=args.get("order", "official"))
     stmt = queries.rating_list_query(current_user, filters).options(
-        db.selectinload(Rating.entries), db.selectinload(Rating.objections))
+        db.selectinload(Rating.entries), db.selectinload(Rating.objections),
+        db.selectinload(Rating.evidence))
     return page_body(paginate(stmt, page, per_page))
 
 

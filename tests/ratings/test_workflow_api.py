@@ -5,8 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from alliance.audit.context import acting_as
 from alliance.extensions import db
+from alliance.ratings import services
 from alliance.ratings.models import Rating
+from tests.factories import SETUP
 from tests.ratings.conftest import answers
 
 URL = "/api/v1/ratings"
@@ -213,3 +216,24 @@ def test_stale_version_is_409_and_changes_nothing(world, api_as, ratings):
                                             json={"version": rating.version - 1, "items": answers(30)})
     assert response.status_code == 409 and _error(response)["code"] == "stale"
     assert _reload(rating.id).total == 100
+
+
+def test_the_rating_list_reads_the_same_statements_for_one_row_or_many(world, api_as, ratings,
+                                                                       count_queries):
+    """No statement per row: entries, objections and evidence of a page come in one query each."""
+    api = api_as(world.staff)
+    ratings.rating(stage="reviewed")
+    api.get(URL)  # warm the token and the app's first-request work
+    with count_queries() as one:
+        assert api.get(URL).get_json()["total"] == 1
+    with acting_as(SETUP):
+        for n in range(4):
+            org = services.create_organization(
+                {"name": f"第{n}党支部", "kind": "branch", "unit_id": world.unit_a.id},
+                alliance_id=world.alliance.id)
+            db.session.commit()
+            ratings.rating(org, stage="reviewed")
+    with count_queries() as many:
+        body = api.get(URL).get_json()
+    assert body["total"] == 5 and all(row["entries"] for row in body["items"])
+    assert many.count == one.count, many.statements

@@ -33,7 +33,17 @@ from alliance.auth.services import create_user  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.lists import matching, services  # noqa: E402
-from alliance.lists.models import ListCategory, Need, Project, Resource, project_partners  # noqa: E402
+from alliance.lists.models import (  # noqa: E402
+    Claim,
+    ListCategory,
+    Need,
+    Project,
+    ProjectTransition,
+    Resource,
+    project_needs,
+    project_partners,
+    project_resources,
+)
 from alliance.members.models import Alliance, MemberUnit  # noqa: E402
 
 PASSWORD = "Meilong#lists-2024"
@@ -54,8 +64,99 @@ PAGES = (
 )
 
 
-def load(app, needs: int, projects: int, resources: int, seed: int = 7) -> dict:
+SOURCE_NAMES = {"residential": ("普乐二村居民区", "梅陇三村居民区", "华梅花苑居民区", "罗阳七村居民区"),
+                "village": ("永联村", "曹中村", "行南村"), "unit": (None,),
+                "public": ("群众来信", "12345热线", None)}
+CLAIM_TEXTS = ("安排志愿者每周两次上门服务", "提供场地并负责日常管理", "捐赠物资并协助发放",
+               "派专业人员开展讲座三场", "承担项目所需资金的一半")
+
+
+def load_lists(alliance_id: int, unit_ids: list[int], *, needs: int, projects: int, resources: int,
+               claims: int | None = None, seed: int = 7) -> dict:
+    """Bulk-load the three lists into the alliance over ``unit_ids``: the standard categories,
+    ``needs`` needs, ``resources`` resources and ``projects`` projects (two partner units each,
+    most linked to a need or two and some to a resource, a project's stage changes recorded as
+    the services would), and ``claims`` claims (default: one for every fourth need, a tenth of
+    them on released projects), with the columns the services fill (key words segmented once per
+    distinct text, as saving would). Does not commit. Returns ``{"need_id": an open need}``."""
     rng = random.Random(seed)
+    with acting_as(ACTOR):
+        services.seed_categories(alliance_id)
+    now = utcnow()
+    stamp = {"alliance_id": alliance_id, "version": 1, "created_at": now, "updated_at": now}
+    in_alliance = (ListCategory.alliance_id == alliance_id, ListCategory.deleted_at.is_(None))
+    need_cats = db.session.scalars(select(ListCategory.id).where(ListCategory.kind == "need", *in_alliance)).all()
+    project_cats = db.session.scalars(select(ListCategory.id).where(ListCategory.kind == "project",
+                                                                   *in_alliance)).all()
+    need_terms = {t: " ".join(matching.terms_of(t)) for t in NEED_TEXTS}
+    resource_terms = {t: " ".join(matching.terms_of(t)) for t in RESOURCE_TEXTS}
+    today = date.today()
+    need_rows = []
+    for i in range(needs):
+        text = rng.choice(NEED_TEXTS)
+        need_rows.append({**stamp, "title": f"{text}{i}", "category_id": rng.choice(need_cats),
+                          "source_kind": rng.choice(("residential", "village", "unit", "public")),
+                          "unit_id": rng.choice(unit_ids), "urgency": "normal",
+                          "status": rng.choice(("open", "open", "claimed", "met", "draft")),
+                          "wanted_by": today + timedelta(days=rng.randint(-200, 200)),
+                          "match_terms": need_terms[text], "is_sample": False,
+                          "beneficiary_count": rng.randint(5, 500), "grid": f"第{rng.randint(1, 12)}网格"})
+    extra = random.Random(seed + 1)  # the columns added later: the first stream stays as it was
+    for row in need_rows:
+        row["source_name"] = extra.choice(SOURCE_NAMES[row["source_kind"]])
+        row["description"] = f"{row['title']}：{extra.choice(NEED_TEXTS)}，请有条件的成员单位认领。"
+    need_ids = db.session.scalars(insert(Need).returning(Need.id, sort_by_parameter_order=True),
+                                  need_rows).all()
+    resource_ids = db.session.scalars(insert(Resource).returning(Resource.id, sort_by_parameter_order=True), [
+        {**stamp, "title": f"{(text := rng.choice(RESOURCE_TEXTS))}{i}", "unit_id": rng.choice(unit_ids),
+         "kind": "service", "category_id": rng.choice(need_cats), "status": "offered",
+         "capacity_amount": rng.randint(10, 500), "capacity_unit": "人次",
+         "available_from": today - timedelta(days=30), "available_to": today + timedelta(days=300),
+         "match_terms": resource_terms[text], "is_sample": False} for i in range(resources)]).all()
+    stages = ("proposed", "claimed", "in_progress", "review", "closed", "stopped")
+    project_rows = [
+        {**stamp, "title": f"共建项目{i}", "category_id": rng.choice(project_cats),
+         "lead_unit_id": rng.choice(unit_ids), "stage": rng.choice(stages), "released": rng.random() < 0.3,
+         "people_served": rng.randint(10, 300), "is_sample": False} for i in range(projects)]
+    project_ids = db.session.scalars(insert(Project).returning(Project.id, sort_by_parameter_order=True),
+                                     project_rows).all()
+    db.session.execute(insert(project_partners), [
+        {"project_id": p, "unit_id": u} for p in project_ids for u in rng.sample(unit_ids, 2)])
+    if project_ids and need_ids:
+        db.session.execute(insert(project_needs), [
+            {"project_id": p, "need_id": n} for p in project_ids
+            for n in extra.sample(need_ids, extra.choice((0, 1, 1, 2)))])
+    if project_ids and resource_ids:
+        db.session.execute(insert(project_resources), [
+            {"project_id": p, "resource_id": extra.choice(resource_ids)} for p in project_ids
+            if extra.random() < 0.4])
+    order = list(stages[:4]) + ["closed"]
+    steps = []
+    for project_id, row in zip(project_ids, project_rows, strict=True):
+        path = order[:order.index(row["stage"]) + 1] if row["stage"] != "stopped" else ["proposed", "stopped"]
+        steps += [{"project_id": project_id, "from_stage": a, "to_stage": b, "actor_name": "党群办",
+                   "occurred_at": now, "created_at": now, "updated_at": now, "version": 1}
+                  for a, b in zip(path, path[1:], strict=False)]
+    if steps:
+        db.session.execute(insert(ProjectTransition), steps)
+    claims = needs // 4 if claims is None else claims
+    released = [p for p, row in zip(project_ids, project_rows, strict=True) if row["released"]]
+    claim_rows = []
+    for i in range(claims):
+        on_project = released and i % 10 == 9
+        claim_rows.append({**stamp, "unit_id": extra.choice(unit_ids),
+                           "need_id": None if on_project else extra.choice(need_ids),
+                           "project_id": extra.choice(released) if on_project else None,
+                           "commitment": extra.choice(CLAIM_TEXTS),
+                           "status": extra.choice(("pending", "pending", "accepted", "declined", "withdrawn"))})
+    if claim_rows:
+        db.session.execute(insert(Claim), claim_rows)
+    open_need = db.session.scalar(select(Need.id).where(Need.alliance_id == alliance_id, Need.status == "open")
+                                  .order_by(Need.id))
+    return {"need_id": open_need or need_ids[0]}
+
+
+def load(app, needs: int, projects: int, resources: int, seed: int = 7) -> dict:
     with app.app_context(), acting_as(ACTOR):
         alliance = Alliance(code="bench", name="基准联盟")
         db.session.add(alliance)
@@ -64,43 +165,13 @@ def load(app, needs: int, projects: int, resources: int, seed: int = 7) -> dict:
         unit_ids = db.session.scalars(insert(MemberUnit).returning(MemberUnit.id), [
             {**stamp, "name": f"基准单位{i}", "category": "enterprise", "status": "active",
              "joined_on": date(2020, 1, 1), "is_sample": False} for i in range(200)]).all()
-        services.seed_categories(alliance.id)
-        need_cats = db.session.scalars(select(ListCategory.id).where(ListCategory.kind == "need")).all()
-        project_cats = db.session.scalars(select(ListCategory.id).where(ListCategory.kind == "project")).all()
-        need_terms = {t: " ".join(matching.terms_of(t)) for t in NEED_TEXTS}
-        resource_terms = {t: " ".join(matching.terms_of(t)) for t in RESOURCE_TEXTS}
-        today = date.today()
-        need_rows = []
-        for i in range(needs):
-            text = rng.choice(NEED_TEXTS)
-            need_rows.append({**stamp, "title": f"{text}{i}", "category_id": rng.choice(need_cats),
-                              "source_kind": rng.choice(("residential", "village", "unit", "public")),
-                              "unit_id": rng.choice(unit_ids), "urgency": "normal",
-                              "status": rng.choice(("open", "open", "claimed", "met", "draft")),
-                              "wanted_by": today + timedelta(days=rng.randint(-200, 200)),
-                              "match_terms": need_terms[text], "is_sample": False,
-                              "beneficiary_count": rng.randint(5, 500), "grid": f"第{rng.randint(1, 12)}网格"})
-        need_ids = db.session.scalars(insert(Need).returning(Need.id), need_rows).all()
-        db.session.execute(insert(Resource), [
-            {**stamp, "title": f"{(text := rng.choice(RESOURCE_TEXTS))}{i}", "unit_id": rng.choice(unit_ids),
-             "kind": "service", "category_id": rng.choice(need_cats), "status": "offered",
-             "capacity_amount": rng.randint(10, 500), "capacity_unit": "人次",
-             "available_from": today - timedelta(days=30), "available_to": today + timedelta(days=300),
-             "match_terms": resource_terms[text], "is_sample": False} for i in range(resources)])
-        stages = ("proposed", "claimed", "in_progress", "review", "closed", "stopped")
-        project_ids = db.session.scalars(insert(Project).returning(Project.id), [
-            {**stamp, "title": f"共建项目{i}", "category_id": rng.choice(project_cats),
-             "lead_unit_id": rng.choice(unit_ids), "stage": rng.choice(stages), "released": rng.random() < 0.3,
-             "people_served": rng.randint(10, 300), "is_sample": False} for i in range(projects)]).all()
-        db.session.execute(insert(project_partners), [
-            {"project_id": p, "unit_id": u} for p in project_ids for u in rng.sample(unit_ids, 2)])
+        ids = load_lists(alliance.id, unit_ids, needs=needs, projects=projects, resources=resources, seed=seed)
         create_user({"username": "bench", "display_name": "基准", "role": "staff", "password": PASSWORD},
                     alliance_id=alliance.id)
         create_user({"username": "bench_liaison", "display_name": "基准联络员", "role": "liaison",
                      "unit_id": unit_ids[0], "password": PASSWORD}, alliance_id=alliance.id)
         db.session.commit()
-        open_need = db.session.scalar(select(Need.id).where(Need.status == "open").order_by(Need.id))
-        return {"need_id": open_need or need_ids[0]}
+        return ids
 
 
 def run(needs: int, projects: int, resources: int, repeat: int) -> dict:

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, Select, func, or_, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
@@ -45,8 +45,10 @@ def need_list_query(user, filters: ListFilters, *, today: date) -> Select:
         stmt = stmt.where(Need.wanted_by < today, Need.status.in_(("draft", *OPEN_NEED_STATUSES)))
     if filters.q:
         stmt = stmt.where(or_(contains(Need.title, filters.q), contains(Need.source_name, filters.q)))
-    return stmt.order_by(Need.id.desc()).options(selectinload(Need.category),
-                                                 selectinload(Need.unit))
+    # A row shows (and the API dumps) the category's and the unit's names only: joined into the
+    # page's own SELECT, not two more queries of whole rows.
+    return stmt.order_by(Need.id.desc()).options(joinedload(Need.category).load_only(ListCategory.name),
+                                                 joinedload(Need.unit).load_only(MemberUnit.name))
 
 
 def resource_list_query(user, filters: ListFilters) -> Select:
@@ -61,11 +63,16 @@ def resource_list_query(user, filters: ListFilters) -> Select:
         stmt = stmt.where(Resource.kind == filters.kind)
     if filters.q:
         stmt = stmt.where(contains(Resource.title, filters.q))
-    return stmt.order_by(Resource.id.desc()).options(selectinload(Resource.category),
-                                                     selectinload(Resource.unit))
+    return stmt.order_by(Resource.id.desc()).options(
+        joinedload(Resource.category).load_only(ListCategory.name),
+        joinedload(Resource.unit).load_only(MemberUnit.name))
 
 
-def project_list_query(user, filters: ListFilters) -> Select:
+def project_list_query(user, filters: ListFilters, *, detail: bool = False) -> Select:
+    """Projects the user may see, newest first. ``detail`` (the API list) loads with each page
+    what ``ProjectSchema`` shows of it: category name, lead unit, partners, needs and resources
+    (the columns their references show) and the stage changes, one query each whatever the page
+    size; without it (the home panel, the unit page: title and stage) nothing more."""
     stmt = scoped(select(Project), Project, user)
     if filters.category_id:
         stmt = stmt.where(Project.category_id == filters.category_id)
@@ -76,17 +83,26 @@ def project_list_query(user, filters: ListFilters) -> Select:
         stmt = stmt.where(or_(Project.lead_unit_id == filters.unit_id, Project.id.in_(partner)))
     if filters.q:
         stmt = stmt.where(contains(Project.title, filters.q))
-    return stmt.order_by(Project.id.desc()).options(
-        selectinload(Project.category), selectinload(Project.lead_unit),
-        selectinload(Project.partners), selectinload(Project.needs), selectinload(Project.resources))
+    stmt = stmt.order_by(Project.id.desc())
+    if not detail:
+        return stmt
+    return stmt.options(
+        selectinload(Project.category).load_only(ListCategory.name),
+        selectinload(Project.lead_unit).load_only(MemberUnit.name),
+        selectinload(Project.partners).load_only(MemberUnit.name),
+        selectinload(Project.needs).load_only(Need.title, Need.status),
+        selectinload(Project.resources).load_only(Resource.title, Resource.status),
+        selectinload(Project.transitions))
 
 
 BOARD_LIMIT = 50  # cards per column; the column header gives the full count
 
 
-def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Project]], dict[str, int]]:
-    """Projects by stage: the newest BOARD_LIMIT of each stage and each stage's count, in a
-    fixed number of queries whatever the data size."""
+def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Row]], dict[str, int]]:
+    """Projects by stage: the newest BOARD_LIMIT of each stage and each stage's count, in two
+    queries whatever the data size. A card is a plain row of what it shows (id, title, stage,
+    released, category_name, lead_unit_name): ~300 ORM projects with their categories and units
+    cost more than the rest of the page."""
     base = scoped(select(Project), Project, user)
     if filters.category_id:
         base = base.where(Project.category_id == filters.category_id)
@@ -96,12 +112,15 @@ def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Project]],
         Project.id, func.row_number().over(partition_by=Project.stage,
                                            order_by=Project.id.desc()).label("n")).subquery()
     ids = select(ranked.c.id).where(ranked.c.n <= BOARD_LIMIT)
-    projects = db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id.desc())
-                                  .options(selectinload(Project.category),
-                                           selectinload(Project.lead_unit))).all()
-    columns: dict[str, list[Project]] = {}
-    for project in projects:
-        columns.setdefault(project.stage, []).append(project)
+    cards = db.session.execute(
+        select(Project.id, Project.title, Project.stage, Project.released,
+               ListCategory.name.label("category_name"), MemberUnit.name.label("lead_unit_name"))
+        .join(ListCategory, ListCategory.id == Project.category_id)
+        .outerjoin(MemberUnit, MemberUnit.id == Project.lead_unit_id)
+        .where(Project.id.in_(ids)).order_by(Project.id.desc())).all()
+    columns: dict[str, list[Row]] = {}
+    for card in cards:
+        columns.setdefault(card.stage, []).append(card)
     return columns, counts
 
 

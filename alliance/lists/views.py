@@ -81,7 +81,7 @@ from alliance.lists.models import (  # noqa: E402
     TRANSITIONS,
     Resource,
 )
-from alliance.members.queries import unit_choices  # noqa: E402
+from alliance.members.queries import unit_choices, unit_choices_if_few, visible_unit_name  # noqa: E402
 
 
 def _int_arg(name: str) -> int | None:
@@ -106,8 +106,13 @@ def _filters() -> ListFilters:
 
 def _list_page(template: str, stmt, **context):
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    return render_template(template, page=list_page(stmt, page, per_page), filters=_filters(),
-                           units=unit_choices(current_user), today=local_today(),
+    filters = _filters()
+    # Past UNIT_SELECT_MAX units the filter is the unit picker (a 2,000-option select cost
+    # ~40 ms a page to query and render).
+    units = unit_choices_if_few(current_user)
+    return render_template(template, page=list_page(stmt, page, per_page), filters=filters, units=units,
+                           unit_label=visible_unit_name(current_user, filters.unit_id) if units is None else "",
+                           today=local_today(),
                            categories=queries.categories_of(current_user.alliance_id, "need"),
                            can_create=current_user.is_editor, **context)
 

@@ -265,8 +265,9 @@ def resource_suggestions(resource_id, limit=10):
 @blp.response(200, ProjectPage)
 def list_projects(page, per_page, **args):
     """项目清单（联络员：已发布的项目和本单位牵头的项目）"""
-    return page_body(paginate(queries.project_list_query(current_user, _filters(args), detail=True),
-                              page, per_page))
+    found = paginate(queries.project_list_query(current_user, _filters(args), detail=True), page, per_page)
+    found.items = queries.project_list_items(found.items)
+    return page_body(found)
 
 
 @blp.route("/projects", methods=["POST"])

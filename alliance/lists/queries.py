@@ -12,7 +12,19 @@ from alliance.core.permissions import scoped
 from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.lists import matching
-from alliance.lists.models import OPEN_NEED_STATUSES, Claim, ListCategory, Need, Project, Resource, project_partners
+from alliance.lists.models import (
+    OPEN_NEED_STATUSES,
+    TRANSITIONS,
+    Claim,
+    ListCategory,
+    Need,
+    Project,
+    ProjectTransition,
+    Resource,
+    project_needs,
+    project_partners,
+    project_resources,
+)
 from alliance.members.models import MemberUnit
 
 
@@ -69,10 +81,9 @@ def resource_list_query(user, filters: ListFilters) -> Select:
 
 
 def project_list_query(user, filters: ListFilters, *, detail: bool = False) -> Select:
-    """Projects the user may see, newest first. ``detail`` (the API list) loads with each page
-    what ``ProjectSchema`` shows of it: category name, lead unit, partners, needs and resources
-    (the columns their references show) and the stage changes, one query each whatever the page
-    size; without it (the home panel, the unit page: title and stage) nothing more."""
+    """Projects the user may see, newest first. ``detail`` (the API list, with
+    ``project_list_items``) joins each project's category name and lead unit into the page's
+    SELECT; without it (the home panel, the unit page: title and stage) nothing more."""
     stmt = scoped(select(Project), Project, user)
     if filters.category_id:
         stmt = stmt.where(Project.category_id == filters.category_id)
@@ -86,13 +97,56 @@ def project_list_query(user, filters: ListFilters, *, detail: bool = False) -> S
     stmt = stmt.order_by(Project.id.desc())
     if not detail:
         return stmt
-    return stmt.options(
-        selectinload(Project.category).load_only(ListCategory.name),
-        selectinload(Project.lead_unit).load_only(MemberUnit.name),
-        selectinload(Project.partners).load_only(MemberUnit.name),
-        selectinload(Project.needs).load_only(Need.title, Need.status),
-        selectinload(Project.resources).load_only(Resource.title, Resource.status),
-        selectinload(Project.transitions))
+    return stmt.options(joinedload(Project.category).load_only(ListCategory.name),
+                        joinedload(Project.lead_unit).load_only(MemberUnit.name))
+
+
+class ProjectListItem(dict):
+    """A project of a list with its partners, needs, resources and stage changes as plain
+    dicts of what ``ProjectSchema`` shows of them (``UnitRef``, ``NeedRef``,
+    ``TransitionSchema``); any other key (``item["title"]``, as a schema reads it) is the
+    project's own attribute. A mapping, so that dumping reads each value with one lookup."""
+
+    __slots__ = ("project",)
+
+    def __init__(self, project: Project):
+        super().__init__(partners=[], needs=[], resources=[], transitions=[])
+        self.project = project
+
+    def __missing__(self, key: str):
+        return getattr(self.project, key)
+
+
+def project_list_items(projects: Sequence[Project]) -> list[ProjectListItem]:
+    """``projects`` with their references, in four column queries whatever their number, in the
+    relationships' orders. Loading them as related ORM objects (four ``selectinload``) cost
+    ~15 ms of a 50-project API page; these read ~200 rows as tuples."""
+    items = [ProjectListItem(p) for p in projects]
+    if not items:
+        return items
+    by_id = {item.project.id: item for item in items}
+    ids = list(by_id)
+    for project_id, unit_id, name in db.session.execute(
+            select(project_partners.c.project_id, MemberUnit.id, MemberUnit.name)
+            .join(MemberUnit, MemberUnit.id == project_partners.c.unit_id)
+            .where(project_partners.c.project_id.in_(ids)).order_by(MemberUnit.name, MemberUnit.id)):
+        by_id[project_id]["partners"].append({"id": unit_id, "name": name})
+    for link, model, key in ((project_needs, Need, "needs"), (project_resources, Resource, "resources")):
+        target = link.c.need_id if model is Need else link.c.resource_id
+        for project_id, record_id, title, status in db.session.execute(
+                select(link.c.project_id, model.id, model.title, model.status)
+                .join(model, model.id == target)
+                .where(link.c.project_id.in_(ids)).order_by(model.id)):
+            by_id[project_id][key].append({"id": record_id, "title": title, "status": status})
+    for step in db.session.execute(
+            select(ProjectTransition.project_id, ProjectTransition.from_stage, ProjectTransition.to_stage,
+                   ProjectTransition.actor_name, ProjectTransition.occurred_at, ProjectTransition.note)
+            .where(ProjectTransition.project_id.in_(ids)).order_by(ProjectTransition.id)):
+        by_id[step.project_id]["transitions"].append({
+            "from_stage": step.from_stage, "to_stage": step.to_stage,
+            "label": TRANSITIONS.get((step.from_stage, step.to_stage), ""), "actor_name": step.actor_name,
+            "occurred_at": step.occurred_at, "note": step.note})
+    return items
 
 
 BOARD_LIMIT = 50  # cards per column; the column header gives the full count

@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from alliance.core.choices import Choices
 from alliance.core.models import AllianceRecord
@@ -252,6 +252,8 @@ class CivicEvent(AllianceRecord, db.Model):
         primaryjoin="and_(CivicEventPhoto.event_id == CivicEvent.id, CivicEventPhoto.deleted_at.is_(None))",
         viewonly=True,
     )
+    # The number of live photos, when a list loads it (queries.event_list_query(shown="page")).
+    photo_count: Mapped[int | None] = query_expression()
 
     __visibility__ = OwnUnit("unit_id")
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload, with_expression
 
 from alliance.civic.models import (
     FESTIVALS,
     CivicEvent,
+    CivicEventPhoto,
     ItemLedger,
     LedgerEntry,
     ServiceOrder,
@@ -27,6 +28,7 @@ from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
 from alliance.extensions import db
+from alliance.members.models import MemberUnit
 
 
 def local_start(day: date) -> datetime:
@@ -34,7 +36,8 @@ def local_start(day: date) -> datetime:
 
 
 def venue_list_query(user, kind: str | None = None, parent_id: int | None = None) -> Select:
-    stmt = scoped(select(Venue), Venue, user).options(selectinload(Venue.unit), selectinload(Venue.parent))
+    # The host unit's name (host_label) joined into the page's SELECT; no list shows the parent.
+    stmt = scoped(select(Venue), Venue, user).options(joinedload(Venue.unit).load_only(MemberUnit.name))
     if kind:
         stmt = stmt.where(Venue.kind == kind)
     if parent_id is not None:
@@ -113,10 +116,34 @@ def order_list_query(user, status: str | None = None) -> Select:
     return stmt.order_by(ServiceOrder.id.desc())
 
 
-def event_list_query(user, *, venue_id=None, project_id=None, date_from=None, date_to=None) -> Select:
-    stmt = scoped(select(CivicEvent), CivicEvent, user).options(
-        selectinload(CivicEvent.venue), selectinload(CivicEvent.project), selectinload(CivicEvent.photos),
-        selectinload(CivicEvent.organizer_team), selectinload(CivicEvent.organizer_unit))
+# What a list of events loads (``event_list_query(shown=...)``): "page" the columns the events
+# page shows with each event's number of photos; "api" every column with the photos; "export"
+# every column with the project. Venue, organizing team and unit (their names) are joined in.
+EVENT_PAGE_COLUMNS = (CivicEvent.id, CivicEvent.title, CivicEvent.starts_at, CivicEvent.venue_id,
+                      CivicEvent.organizer_kind, CivicEvent.organizer_team_id, CivicEvent.organizer_unit_id,
+                      CivicEvent.audience, CivicEvent.is_sample, CivicEvent.version)
+
+
+def photo_count():
+    """Each event's live photos, counted in its own row (for ``with_expression``)."""
+    return (select(func.count(CivicEventPhoto.id))
+            .where(CivicEventPhoto.event_id == CivicEvent.id, CivicEventPhoto.deleted_at.is_(None))
+            .correlate(CivicEvent).scalar_subquery())
+
+
+def event_list_query(user, *, venue_id=None, project_id=None, date_from=None, date_to=None,
+                     shown: str = "api") -> Select:
+    options: list[Any] = [joinedload(CivicEvent.venue).load_only(Venue.name),
+                          joinedload(CivicEvent.organizer_team).load_only(VolunteerTeam.name),
+                          joinedload(CivicEvent.organizer_unit).load_only(MemberUnit.name)]
+    if shown == "page":
+        options += [load_only(*EVENT_PAGE_COLUMNS), with_expression(CivicEvent.photo_count, photo_count())]
+    elif shown == "api":
+        options.append(selectinload(CivicEvent.photos).load_only(
+            CivicEventPhoto.original_name, CivicEventPhoto.content_type, CivicEventPhoto.size_bytes))
+    else:
+        options.append(selectinload(CivicEvent.project).load_only(ServiceProject.name))
+    stmt = scoped(select(CivicEvent), CivicEvent, user).options(*options)
     if venue_id:
         stmt = stmt.where(CivicEvent.venue_id == venue_id)
     if project_id:
@@ -133,9 +160,15 @@ def _one_day():
     return timedelta(days=1)
 
 
-def record_list_query(user, *, event_id=None, volunteer_id=None, status=None) -> Select:
-    stmt = scoped(select(ServiceRecord), ServiceRecord, user).options(
-        selectinload(ServiceRecord.event), selectinload(ServiceRecord.volunteer))
+def record_list_query(user, *, event_id=None, volunteer_id=None, status=None, shown: str = "page") -> Select:
+    """Service records, newest first. ``shown`` "page": the volunteer's name and number and the
+    event's title and start joined in (the hours page, the event page, the export); "api": the
+    records' own columns only (what the API lists)."""
+    stmt = scoped(select(ServiceRecord), ServiceRecord, user)
+    if shown == "page":
+        stmt = stmt.options(
+            joinedload(ServiceRecord.event).load_only(CivicEvent.title, CivicEvent.starts_at),
+            joinedload(ServiceRecord.volunteer).load_only(Volunteer.name, Volunteer.volunteer_no))
     if event_id:
         stmt = stmt.where(ServiceRecord.event_id == event_id)
     if volunteer_id:

@@ -80,7 +80,7 @@ def export_xlsx():
     """Events and hours of a year as a workbook (two sheets), with an export audit entry."""
     year = _year()
     start, end = queries._year_bounds(year)
-    events = db.session.scalars(queries.event_list_query(current_user).where(
+    events = db.session.scalars(queries.event_list_query(current_user, shown="export").where(
         CivicEvent.starts_at >= start, CivicEvent.starts_at < end)).all()
     records = db.session.scalars(queries.record_list_query(current_user).join(
         CivicEvent, CivicEvent.id == ServiceRecord.event_id).where(
@@ -154,7 +154,7 @@ def order_action(order_id: int):
 def events():
     page, per_page = _page_args()
     venue_id = request.args.get("venue_id", type=int)
-    result = list_page(queries.event_list_query(current_user, venue_id=venue_id), page, per_page)
+    result = list_page(queries.event_list_query(current_user, venue_id=venue_id, shown="page"), page, per_page)
     return render_template("civic/events.html", page=result, can_create=current_user.is_editor)
 
 
@@ -333,7 +333,8 @@ def _ledger_page(ledger, batch_form=None, handout_form=None):
         current_user.role == "liaison" and ledger.unit_id == current_user.unit_id)
     batch_form = batch_form or BatchForm()
     handout_form = handout_form or HandoutForm()
-    events = db.session.scalars(queries.event_list_query(current_user).limit(200)).all() if can_edit else []
+    events = db.session.scalars(queries.event_list_query(current_user, shown="page").limit(200)).all() \
+        if can_edit else []
     handout_form.event_id.choices = [("", "请选择")] + [(e.id, f"{format_date_zh(e.starts_at)} {e.title}")
                                                       for e in events]
     return render_template("civic/ledger.html", ledger=ledger, can_edit=can_edit, batch_form=batch_form,

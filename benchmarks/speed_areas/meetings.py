@@ -1,0 +1,107 @@
+"""Joint meetings in the floor comparison: 300 past meetings over three years (host unit, chair,
+recorder, agenda, 20 to 60 invitees with reply slips each) and one coming joint meeting with
+every current 书记 invited (~1,900 of the register's 2,000 units), built by
+benchmarks/meetings.py's ``load_meetings``."""
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from flask import jsonify, render_template_string, request
+from sqlalchemy import text
+
+NAME = "meetings"
+HISTORY = 300
+PAGES = (
+    ("GET /meetings (meeting)", "/meetings", {}),
+    ("GET /meetings/<id> (meeting)", "/meetings/{meeting_id}", {}),
+    ("GET /meetings/<id>/attendance (meeting)", "/meetings/{meeting_id}/attendance", {}),
+    ("GET /api/v1/meetings (meeting)", "/api/v1/meetings", {}),
+    ("GET /api/v1/meetings/<id>/attendance (meeting)", "/api/v1/meetings/{meeting_id}/attendance", {}),
+)
+LIST_PER_PAGE, ATTENDANCE_PER_PAGE, API_PER_PAGE = 20, 50, 50
+MEETINGS = "FROM meetings m WHERE m.alliance_id = :a AND m.deleted_at IS NULL"
+ATTENDANCES = ("FROM meeting_attendances t JOIN people p ON p.id = t.person_id "
+               "LEFT JOIN member_units u ON u.id = t.unit_id "
+               "LEFT JOIN people s ON s.id = t.substitute_for_id "
+               "WHERE t.alliance_id = :a AND t.deleted_at IS NULL AND t.meeting_id = :m")
+# The app's roster order (queries._attendances, sort=strokes).
+ATTENDANCE_ORDER = "p.name_stroke_key, t.id"
+
+
+def load(alliance_id: int, unit_ids: list[int]) -> dict:
+    from meetings import load_meetings  # benchmarks/meetings.py
+
+    meeting_id, _ = load_meetings(alliance_id, HISTORY, random.Random(7))
+    return {"meeting_id": meeting_id}
+
+
+def floor(app, engine, alliance_id: int, table: str) -> None:
+    def offset(per_page: int) -> int:
+        return (max(1, request.args.get("page", 1, type=int)) - 1) * per_page
+
+    def rows(sql: str, **params) -> list:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), {"a": alliance_id, **params}).all()
+
+    def plain(row) -> dict:
+        return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row._mapping.items()}
+
+    def page_and_count(where: str, sql: str, **params) -> dict:
+        with engine.connect() as conn:
+            bound = {"a": alliance_id, **params}
+            total = conn.execute(text(f"SELECT count(*) {where}"), bound).scalar()
+            found = conn.execute(text(sql), bound).all()
+        return {"items": [plain(r) for r in found], "total": total,
+                "page": offset(API_PER_PAGE) // API_PER_PAGE + 1, "per_page": API_PER_PAGE}
+
+    @app.get("/meetings")
+    def meeting_list():
+        found = rows(f"SELECT m.title, m.kind, m.status, m.starts_at, m.venue {MEETINGS} "
+                     f"ORDER BY m.starts_at DESC, m.id DESC LIMIT {LIST_PER_PAGE} "
+                     f"OFFSET {offset(LIST_PER_PAGE)}")
+        return render_template_string(table, title="联席会议", columns=["名称", "类型", "状态", "时间", "地点"],
+                                      rows=[tuple(r) for r in found])
+
+    @app.get("/meetings/<int:meeting_id>")
+    def meeting_page(meeting_id: int):
+        found = rows("SELECT m.title, m.kind, m.status, m.starts_at, m.ends_at, m.theme, m.venue, "
+                     "h.name, c.name, r.name, m.minutes FROM meetings m "
+                     "LEFT JOIN member_units h ON h.id = m.host_unit_id "
+                     "LEFT JOIN people c ON c.id = m.chair_id LEFT JOIN people r ON r.id = m.recorder_id "
+                     "WHERE m.id = :m AND m.alliance_id = :a AND m.deleted_at IS NULL", m=meeting_id)
+        return render_template_string(table, title="会议", columns=["字段"] * 11,
+                                      rows=[tuple(r) for r in found])
+
+    @app.get("/meetings/<int:meeting_id>/attendance")
+    def attendance(meeting_id: int):
+        found = rows(f"SELECT p.name, s.name, u.name, t.capacity, t.reply, t.leave_reason, t.status, "
+                     f"t.signed_in_at {ATTENDANCES} ORDER BY {ATTENDANCE_ORDER} "
+                     f"LIMIT {ATTENDANCE_PER_PAGE} OFFSET {offset(ATTENDANCE_PER_PAGE)}", m=meeting_id)
+        return render_template_string(table, title="参会人员",
+                                      columns=["姓名", "代会", "单位", "身份", "回执", "事由", "出席", "签到"],
+                                      rows=[tuple(r) for r in found])
+
+    @app.get("/api/v1/meetings")
+    def api_meetings():
+        return jsonify(page_and_count(
+            MEETINGS,
+            f"SELECT m.id, m.version, m.created_at, m.updated_at, m.deleted_at, m.kind, m.title, "  # noqa: S608 - constants and ints
+            f"m.theme, m.starts_at, m.ends_at, m.venue, m.host_unit_id, m.chair_id, m.recorder_id, "
+            f"m.status, m.minutes, m.is_sample, h.name AS host_unit_name, c.name AS chair_name, "
+            f"r.name AS recorder_name FROM meetings m "
+            f"LEFT JOIN member_units h ON h.id = m.host_unit_id "
+            f"LEFT JOIN people c ON c.id = m.chair_id LEFT JOIN people r ON r.id = m.recorder_id "
+            f"WHERE m.alliance_id = :a AND m.deleted_at IS NULL "
+            f"ORDER BY m.starts_at DESC, m.id DESC LIMIT {API_PER_PAGE} OFFSET {offset(API_PER_PAGE)}"))
+
+    @app.get("/api/v1/meetings/<int:meeting_id>/attendance")
+    def api_attendance(meeting_id: int):
+        return jsonify(page_and_count(
+            "FROM meeting_attendances t WHERE t.alliance_id = :a AND t.deleted_at IS NULL "
+            "AND t.meeting_id = :m",
+            f"SELECT t.id, t.version, t.created_at, t.updated_at, t.deleted_at, t.person_id, "
+            f"p.name AS person_name, t.unit_id, u.name AS unit_name, t.capacity, t.status, t.reply, "
+            f"t.leave_reason, t.substitute_for_id, s.name AS substitute_for_name, t.signed_in_at, "
+            f"t.self_signed {ATTENDANCES} ORDER BY {ATTENDANCE_ORDER} "
+            f"LIMIT {API_PER_PAGE} OFFSET {offset(API_PER_PAGE)}", m=meeting_id))

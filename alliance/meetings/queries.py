@@ -2,12 +2,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only, selectinload
 
 from alliance.auth.roles import LIAISON
 from alliance.core.dates import LOCAL_TZ
@@ -29,7 +42,14 @@ class MeetingFilters:
     q: str | None = None
 
 
-def meeting_list_query(user, filters: MeetingFilters) -> Select:
+# The columns a row of the meeting list page shows (the API dumps them all).
+LIST_COLUMNS = (Meeting.title, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.venue)
+
+
+def meeting_list_query(user, filters: MeetingFilters, *, with_names: bool = False) -> Select:
+    """The meetings the user may see, newest first. ``with_names``: the host unit's, the
+    chair's and the recorder's names come joined into the page's SELECT (the API shows them);
+    without, only the columns the list page shows are read."""
     stmt = scoped(select(Meeting), Meeting, user)
     if filters.kind:
         stmt = stmt.where(Meeting.kind == filters.kind)
@@ -44,8 +64,12 @@ def meeting_list_query(user, filters: MeetingFilters) -> Select:
         stmt = stmt.where(contains(Meeting.title, q)
                           | contains(Meeting.theme, q)
                           | contains(Meeting.venue, q))
-    return stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).options(
-        selectinload(Meeting.host_unit))
+    stmt = stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    if not with_names:
+        return stmt.options(load_only(*LIST_COLUMNS))
+    return stmt.options(joinedload(Meeting.host_unit).load_only(MemberUnit.name),
+                        joinedload(Meeting.chair).load_only(Person.name),
+                        joinedload(Meeting.recorder).load_only(Person.name))
 
 
 DETAIL_OPTIONS = (
@@ -56,6 +80,99 @@ DETAIL_OPTIONS = (
     selectinload(Meeting.admissions).selectinload(Admission.unit),
     selectinload(Meeting.action_items).selectinload(ActionItem.owner_unit),
 )
+
+
+# The meeting page: the host unit's, chair's and recorder's names with the meeting itself.
+PAGE_OPTIONS = (joinedload(Meeting.host_unit).load_only(MemberUnit.name),
+                joinedload(Meeting.chair).load_only(Person.name),
+                joinedload(Meeting.recorder).load_only(Person.name))
+
+
+class AgendaRow(NamedTuple):
+    title: str
+    presenter_note: str | None
+    presenter_name: str | None
+
+
+class SpeechRow(NamedTuple):
+    topic: str
+    unit_name: str
+    speaker_name: str | None
+
+
+class AdmissionRow(NamedTuple):
+    unit_name: str
+
+
+class ActionRow(NamedTuple):
+    id: int
+    version: int
+    decision: str
+    done_note: str | None
+    owner_unit_name: str | None
+    due_on: date | None
+    status: str
+
+
+@dataclass
+class MeetingSections:
+    """What the meeting page lists under the meeting, as plain rows of the columns it shows."""
+    agenda: list[AgendaRow] = field(default_factory=list)
+    speeches: list[SpeechRow] = field(default_factory=list)
+    admissions: list[AdmissionRow] = field(default_factory=list)
+    action_items: list[ActionRow] = field(default_factory=list)
+
+
+def _sections_statement():
+    """Agenda, speeches, new member units and decisions of one meeting in ONE statement (a
+    UNION ALL of four SELECTs of the columns the page shows, tagged by section), built once."""
+    meeting_id = bindparam("meeting_id", type_=Integer)
+    speaker, text_ = aliased(Person), String()
+
+    def columns(section, sort, row_id, one, two=None, three=None, version=None, due_on=None, status=None):
+        return (literal(section, Integer).label("section"), sort.label("sort"), row_id.label("row_id"),
+                cast(one, text_).label("one"), cast(two, text_).label("two"),
+                cast(three, text_).label("three"), cast(version, Integer).label("version"),
+                cast(due_on, Date).label("due_on"), cast(status, text_).label("status"))
+
+    agenda = (select(*columns(0, AgendaItem.position, AgendaItem.id, AgendaItem.title,
+                              AgendaItem.presenter_note, Person.name))
+              .select_from(AgendaItem).outerjoin(Person, Person.id == AgendaItem.presenter_id)
+              .where(AgendaItem.meeting_id == meeting_id, AgendaItem.deleted_at.is_(None)))
+    speeches = (select(*columns(1, Speech.position, Speech.id, Speech.topic, MemberUnit.name, speaker.name))
+                .select_from(Speech).join(MemberUnit, MemberUnit.id == Speech.unit_id)
+                .outerjoin(speaker, speaker.id == Speech.speaker_id)
+                .where(Speech.meeting_id == meeting_id, Speech.deleted_at.is_(None)))
+    admissions = (select(*columns(2, Admission.id, Admission.id, MemberUnit.name))
+                  .select_from(Admission).join(MemberUnit, MemberUnit.id == Admission.unit_id)
+                  .where(Admission.meeting_id == meeting_id, Admission.deleted_at.is_(None)))
+    actions = (select(*columns(3, ActionItem.id, ActionItem.id, ActionItem.decision, ActionItem.done_note,
+                               MemberUnit.name, ActionItem.version, ActionItem.due_on, ActionItem.status))
+               .select_from(ActionItem).outerjoin(MemberUnit, MemberUnit.id == ActionItem.owner_unit_id)
+               .where(ActionItem.meeting_id == meeting_id, ActionItem.deleted_at.is_(None)))
+    return union_all(agenda, speeches, admissions, actions).order_by(
+        literal_column("section"), literal_column("sort"), literal_column("row_id"))
+
+
+SECTIONS = _sections_statement()
+
+
+def meeting_sections(meeting_id: int) -> MeetingSections:
+    """Agenda (title, presenter's name and note), speeches (topic, unit, speaker), new member
+    units and decisions (with the owner unit's name) of a meeting: one statement of plain rows
+    (the page's eight eager loads of ORM objects were most of its time)."""
+    found = MeetingSections()
+    for r in db.session.execute(SECTIONS, {"meeting_id": meeting_id}):
+        if r.section == 0:
+            found.agenda.append(AgendaRow(r.one, r.two, r.three))
+        elif r.section == 1:
+            found.speeches.append(SpeechRow(r.one, r.two, r.three))
+        elif r.section == 2:
+            found.admissions.append(AdmissionRow(r.one))
+        else:
+            found.action_items.append(ActionRow(r.row_id, r.version, r.one, r.two, r.three, r.due_on,
+                                                r.status))
+    return found
 
 
 @dataclass

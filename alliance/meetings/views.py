@@ -22,6 +22,7 @@ from alliance.extensions import db
 from alliance.meetings import bp, documents, services
 from alliance.meetings.forms import MeetingForm, SignInForm
 from alliance.meetings.models import (
+    ACTION_STATUSES,
     CAPACITIES,
     MEETING_KINDS,
     MEETING_STATUSES,
@@ -33,11 +34,13 @@ from alliance.meetings.models import (
 )
 from alliance.meetings.queries import (
     DETAIL_OPTIONS,
+    PAGE_OPTIONS,
     ROSTER_SORTS,
     MeetingFilters,
     attendance_counts,
     attendance_query,
     meeting_list_query,
+    meeting_sections,
     reply_slips,
     slip_counts,
     slip_of_unit,
@@ -117,10 +120,11 @@ def list_meetings():
 @bp.route("/meetings/<int:meeting_id>")
 @roles_required()
 def view_meeting(meeting_id: int):
-    meeting = get_visible_or_404(Meeting, meeting_id, options=DETAIL_OPTIONS)
+    meeting = get_visible_or_404(Meeting, meeting_id, options=PAGE_OPTIONS)
     counts = attendance_counts(meeting.id, current_user)
     own_slip = slip_of_unit(meeting.id, current_user.unit_id) if current_user.role == LIAISON else None
     return render_template("meetings/detail.html", meeting=meeting, counts=counts,
+                           sections=meeting_sections(meeting.id), action_statuses=ACTION_STATUSES,
                            slip_counts=slip_counts(meeting.id, current_user),
                            own_slip=own_slip, can_manage=current_user.is_manager,
                            can_export=current_user.reads_all_units, sorts=ROSTER_SORTS,

@@ -19,6 +19,7 @@ from alliance.meetings.models import ActionItem, Meeting, ReplySlip
 from alliance.meetings.queries import (
     DETAIL_OPTIONS,
     MeetingFilters,
+    attendance_count_query,
     attendance_counts,
     attendance_query,
     meeting_list_query,
@@ -188,8 +189,9 @@ def list_attendance(meeting_id, page, per_page, **args):
     """参会人员（联络员只看到本单位的）"""
     meeting = get_visible_or_404(Meeting, meeting_id)
     stmt = attendance_query(meeting, current_user, sort=args.get("sort", "strokes"),
-                            status=args.get("status"), unit_id=args.get("unit_id"))
-    return page_body(paginate(stmt, page, per_page))
+                            status=args.get("status"), unit_id=args.get("unit_id"), names_only=True)
+    count = attendance_count_query(meeting, current_user, status=args.get("status"), unit_id=args.get("unit_id"))
+    return page_body(paginate(stmt, page, per_page, count=count))
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])

@@ -237,13 +237,30 @@ def _attendances(meeting: Meeting, user, *, sort: str, unit_id: int | None = Non
 
 
 def attendance_query(meeting: Meeting, user, *, sort: str = "strokes", unit_id: int | None = None,
-                     status: str | None = None) -> Select:
+                     status: str | None = None, names_only: bool = False) -> Select:
     """The invitees of a meeting the user may see (a liaison: their unit's), with person and
-    unit eager-loaded, in the order asked."""
-    return _attendances(meeting, user, sort=sort, unit_id=unit_id, status=status).options(
-        # person and unit come with the joins the sort needs (not a second join each)
-        contains_eager(Attendance.person), contains_eager(Attendance.unit),
-        joinedload(Attendance.substitute_for))
+    unit eager-loaded, in the order asked. ``names_only``: of the person, the unit and the
+    substitute only the name is read (what the attendance list and the API show)."""
+    stmt = _attendances(meeting, user, sort=sort, unit_id=unit_id, status=status)
+    # person and unit come with the joins the sort needs (not a second join each)
+    if names_only:
+        return stmt.options(contains_eager(Attendance.person).load_only(Person.name),
+                            contains_eager(Attendance.unit).load_only(MemberUnit.name),
+                            joinedload(Attendance.substitute_for).load_only(Person.name))
+    return stmt.options(contains_eager(Attendance.person), contains_eager(Attendance.unit),
+                        joinedload(Attendance.substitute_for))
+
+
+def attendance_count_query(meeting: Meeting, user, *, unit_id: int | None = None,
+                           status: str | None = None) -> Select:
+    """The same rows as ``attendance_query`` without its joins, to count them (every invitee
+    has a person; the unit is an outer join)."""
+    stmt = scoped(select(Attendance.id), Attendance, user).where(Attendance.meeting_id == meeting.id)
+    if unit_id:
+        stmt = stmt.where(Attendance.unit_id == unit_id)
+    if status:
+        stmt = stmt.where(Attendance.status == status)
+    return stmt
 
 
 def roster_rows(meeting: Meeting, user, *, sort: str = "strokes") -> Sequence[Any]:

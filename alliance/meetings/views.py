@@ -37,6 +37,7 @@ from alliance.meetings.queries import (
     PAGE_OPTIONS,
     ROSTER_SORTS,
     MeetingFilters,
+    attendance_count_query,
     attendance_counts,
     attendance_query,
     meeting_list_query,
@@ -298,10 +299,13 @@ def attendance_list(meeting_id: int):
     sort = sort if sort in ROSTER_SORTS else "strokes"
     status = request.args.get("status") or None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
-    result = list_page(attendance_query(meeting, current_user, sort=sort,
-                                       status=status if status in ("invited", *services.MARKABLE) else None),
-                      page, per_page)
+    status = status if status in ("invited", *services.MARKABLE) else None
+    result = list_page(attendance_query(meeting, current_user, sort=sort, status=status, names_only=True),
+                       page, per_page, count=attendance_count_query(meeting, current_user, status=status))
+    # The per-row form's address: the url_for of attendance 0 without its "0/mark" tail.
+    mark_prefix = url_for("meetings.mark_attendance", meeting_id=meeting.id, attendance_id=0)[:-len("0/mark")]
     return render_template("meetings/attendance.html", meeting=meeting, page=result, sort=sort,
+                           mark_prefix=mark_prefix,
                            sorts=ROSTER_SORTS, counts=attendance_counts(meeting.id, current_user),
                            can_manage=current_user.is_manager, can_export=current_user.reads_all_units)
 

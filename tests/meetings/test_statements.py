@@ -86,3 +86,38 @@ def test_the_meeting_page_reads_the_same_statements_for_one_item_or_many(world, 
     assert page.index("通报工作") < page.index("议程0") < page.index("议程2")
     assert "议程1（徐虹，党委书记）" in page and f"{world.unit_a.name} 徐虹：发言2" in page
     assert page.count(f"· {world.unit_b.name}") == 3 and "决定2" in page and page.count("办结</button>") == 3
+
+
+def test_the_attendance_lists_read_the_same_statements_for_one_invitee_or_many(world, sign_in, api_as,
+                                                                               count_queries):
+    """Person, unit and substitute names come with the page; each row's form posts to its own
+    attendance."""
+    s = make_setup(world)
+    client, api = sign_in(world.staff), api_as(world.staff)
+    page, url = f"/meetings/{s.meeting.id}/attendance", f"{URL}/{s.meeting.id}/attendance"
+    with acting_as(SETUP):  # one of the two invitees present: the list of the present has one row
+        services.mark_attendance(s.meeting, s.xu.id, "present")
+        db.session.commit()
+    client.get(page + "?status=present")
+    api.get(url + "?status=present")
+    with count_queries() as one_page:
+        assert client.get(page + "?status=present").get_data(as_text=True).count("<tr><td>") == 1
+    with count_queries() as one_api:
+        assert api.get(url + "?status=present").get_json()["total"] == 1
+    with acting_as(SETUP):
+        services.mark_attendance(s.meeting, s.gu.id, "present")
+        for n in range(3):
+            person = make_person(world.alliance, f"来宾{n}")
+            services.invite_person(s.meeting, person.id, "observe")
+            services.mark_attendance(s.meeting, person.id, "present")
+        db.session.commit()
+    with count_queries() as many_page:
+        html = client.get(page + "?status=present").get_data(as_text=True)
+    with count_queries() as many_api:
+        body = api.get(url + "?status=present").get_json()
+    assert many_page.count == one_page.count, many_page.statements
+    assert many_api.count == one_api.count, many_api.statements
+    assert body["total"] == 5 and {i["person_name"] for i in body["items"]} >= {"徐虹", "顾非非", "来宾2"}
+    assert html.count("<tr><td>") == 5 and "来宾1" in html
+    for item in body["items"]:
+        assert f'action="/meetings/{s.meeting.id}/attendance/{item["id"]}/mark"' in html

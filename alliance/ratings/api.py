@@ -175,14 +175,13 @@ def update_rubric(data, rubric_id):
 @blp.arguments(RatingListArgs, location="query", as_kwargs=True)
 @blp.response(200, RatingPage)
 def list_ratings(page, per_page, **args):
-    """评定列表（联络员看到本单位的，以及公示中、已确认的）"""
+    """评定列表（联络员看到本单位的，以及公示中、已确认的）；各项得分、佐证、异议见单个评定"""
     filters = queries.RatingFilters(year=args.get("year"), status=args.get("status"),
                                     stars=args.get("stars"), organization_id=args.get("organization_id"),
                                     order=args.get("order", "official"))
-    stmt = queries.rating_list_query(current_user, filters).options(
-        db.selectinload(Rating.entries), db.selectinload(Rating.objections),
-        db.selectinload(Rating.evidence))
-    return page_body(paginate(stmt, page, per_page))
+    stmt = queries.rating_list_query(current_user, filters).options(*queries.list_options())
+    return page_body(paginate(stmt, page, per_page,
+                              count=queries.rating_count_query(current_user, filters)))
 
 
 @blp.route("/ratings", methods=["POST"])

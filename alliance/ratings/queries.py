@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
-from alliance.ratings.models import PartyOrganization, Rating
+from alliance.ratings.models import PartyOrganization, Rating, Rubric
 
 STATUS_ORDER = ("self_assessing", "returned", "submitted", "reviewed", "in_notice", "confirmed")
 
@@ -38,11 +38,31 @@ def organization_list_query(user, *, q: str | None = None, unit_id: int | None =
                          PartyOrganization.name_stroke_key, PartyOrganization.id)
 
 
-def rating_list_query(user, filters: RatingFilters) -> Select:
-    stmt = scoped(select(Rating), Rating, user).join(Rating.organization).options(
-        joinedload(Rating.organization).load_only(
+# What a list shows of a rating: not the case text, the frozen result or the answers, which only
+# its own page reads (a list that touches one of them raises instead of loading it row by row).
+LIST_COLUMNS = (Rating.id, Rating.alliance_id, Rating.organization_id, Rating.unit_id,
+                Rating.rubric_id, Rating.year, Rating.status, Rating.self_total, Rating.total,
+                Rating.stars, Rating.vetoed, Rating.nomination, Rating.district_note,
+                Rating.return_reason, Rating.notice_starts_on, Rating.notice_ends_on,
+                Rating.confirmed_on, Rating.is_sample, Rating.created_at, Rating.updated_at,
+                Rating.version, Rating.deleted_at)
+
+
+def list_options(*, unit: bool = False) -> tuple:
+    """Loader options of a page of ``rating_list_query``: the list's columns and the
+    organization from the query's own join (a second JOIN would double the sorted rows)."""
+    organization = contains_eager(Rating.organization)
+    if unit:
+        organization = organization.joinedload(PartyOrganization.unit).load_only(
+            MemberUnit.id, MemberUnit.name)
+    else:
+        organization = organization.load_only(
             PartyOrganization.id, PartyOrganization.name, PartyOrganization.kind,
-            PartyOrganization.unit_id, PartyOrganization.sort_order))
+            PartyOrganization.unit_id, PartyOrganization.sort_order)
+    return (load_only(*LIST_COLUMNS, raiseload=True), organization)
+
+
+def _filtered(stmt: Select, filters: RatingFilters) -> Select:
     if filters.year:
         stmt = stmt.where(Rating.year == filters.year)
     if filters.status:
@@ -51,12 +71,25 @@ def rating_list_query(user, filters: RatingFilters) -> Select:
         stmt = stmt.where(Rating.stars == filters.stars)
     if filters.organization_id:
         stmt = stmt.where(Rating.organization_id == filters.organization_id)
+    return stmt
+
+
+def rating_list_query(user, filters: RatingFilters) -> Select:
+    """Visible ratings joined to their organization (for the official order); add
+    ``list_options()`` to load a page of them."""
+    stmt = _filtered(scoped(select(Rating), Rating, user).join(Rating.organization), filters)
     if filters.order == "official":
         return stmt.order_by(Rating.year.desc(), Rating.stars.desc().nulls_last(),
                              PartyOrganization.sort_order.is_(None),
                              PartyOrganization.sort_order, PartyOrganization.name_stroke_key,
                              Rating.id)
     return stmt.order_by(Rating.updated_at.desc(), Rating.id.desc())
+
+
+def rating_count_query(user, filters: RatingFilters) -> Select:
+    """The same rows as ``rating_list_query`` without its join, for counting them: every
+    rating has its organization (a NOT NULL foreign key) and the filters are the rating's own."""
+    return _filtered(scoped(select(Rating.id), Rating, user), filters)
 
 
 def distribution(user, year: int) -> dict:
@@ -83,7 +116,10 @@ def progress(user, year: int) -> dict[str, int]:
 
 
 def years(user) -> list[int]:
-    stmt = scoped(select(Rating.year).distinct(), Rating, user).order_by(Rating.year.desc())
+    """The years that have a rating cycle (a rubric), newest first. Every rating belongs to its
+    year's rubric, so these are the years that can have ratings; reading the few rubrics, not a
+    DISTINCT over every rating of every year."""
+    stmt = scoped(select(Rubric.year), Rubric, user).order_by(Rubric.year.desc())
     return list(db.session.scalars(stmt))
 
 

@@ -10,7 +10,7 @@ from alliance.core.exports import Sheet, download, pdf_bytes, record_export, xls
 from alliance.core.permissions import scoped
 from alliance.extensions import db
 from alliance.ratings.models import PUBLIC_STATUSES, OrganizationSecretary, PartyOrganization, Rating
-from alliance.ratings.queries import RatingFilters, rating_list_query
+from alliance.ratings.queries import RatingFilters, list_options, rating_list_query
 
 
 def five_star_ratings(user, year: int) -> list[Rating]:
@@ -83,8 +83,7 @@ def casebook_response(user, year: int):
 def notice_sheet(user, year: int) -> Sheet:
     """公示名单: the ratings of ``year`` in notice or confirmed, five stars first, by 笔画."""
     stmt = rating_list_query(user, RatingFilters(year=year)).where(
-        Rating.status.in_(PUBLIC_STATUSES)).options(
-        db.joinedload(Rating.organization).joinedload(PartyOrganization.unit))
+        Rating.status.in_(PUBLIC_STATUSES)).options(*list_options(unit=True))
     rows = [(n, r.organization.name, r.organization.unit.name, r.stars_label, r.level_label,
              r.total, r.status_label) for n, r in enumerate(db.session.scalars(stmt).unique(), 1)]
     return Sheet(title=f"{year}年度星级党组织公示名单",

@@ -119,7 +119,9 @@ class ObjectionSchema(RecordSchema):
     answered_on = Date(dump_only=True, allow_none=True)
 
 
-class RatingSchema(RecordSchema):
+class RatingSummarySchema(RecordSchema):
+    """A rating as lists show it; its answers, evidence, objections, case text and frozen
+    result are on ``GET /ratings/{id}``."""
     organization_id = Int(required=True, metadata={"description": "党组织编号"})
     year = Int(required=True, validate=YEAR_RANGE, metadata={"description": "年度（须已有评分细则）"})
     organization_name = Str(dump_only=True, attribute="organization.name")
@@ -138,6 +140,9 @@ class RatingSchema(RecordSchema):
     notice_starts_on = Date(dump_only=True, allow_none=True)
     notice_ends_on = Date(dump_only=True, allow_none=True)
     confirmed_on = Date(dump_only=True, allow_none=True)
+
+
+class RatingSchema(RatingSummarySchema):
     case_text = Str(dump_only=True, allow_none=True)
     result = Dict(dump_only=True, allow_none=True)
     entries = List(Nested(EntrySchema), dump_only=True)
@@ -212,4 +217,4 @@ class DistributionSchema(BaseSchema):
 
 OrganizationPage = page_schema(OrganizationSchema, "OrganizationPage")
 RubricPage = page_schema(RubricSchema, "RubricPage")
-RatingPage = page_schema(RatingSchema, "RatingPage")
+RatingPage = page_schema(RatingSummarySchema, "RatingPage")

@@ -71,8 +71,10 @@ def overview():
     progress = queries.progress(current_user, year)
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
     stars = _int(request.args.get("stars"))
-    result = list_page(queries.rating_list_query(current_user, queries.RatingFilters(
-        year=year, status="confirmed", stars=stars if stars in (3, 4, 5) else None)), page, per_page)
+    filters = queries.RatingFilters(year=year, status="confirmed",
+                                    stars=stars if stars in (3, 4, 5) else None)
+    result = list_page(queries.rating_list_query(current_user, filters).options(*queries.list_options()),
+                       page, per_page, count=queries.rating_count_query(current_user, filters))
     return render_template("ratings/overview.html", year=year, figures=figures, progress=progress,
                            statuses=RATING_STATUSES, dist_chart=distribution_chart(figures), page=result,
                            stars=stars, star_labels=STAR_LABELS, years=queries.years(current_user))
@@ -85,8 +87,9 @@ def cycle():
     status = request.args.get("status")
     status = status if status in RATING_STATUSES else None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
-    result = list_page(queries.rating_list_query(current_user, queries.RatingFilters(
-        year=year, status=status, order="recent")), page, per_page)
+    filters = queries.RatingFilters(year=year, status=status, order="recent")
+    result = list_page(queries.rating_list_query(current_user, filters).options(*queries.list_options()),
+                       page, per_page, count=queries.rating_count_query(current_user, filters))
     return render_template("ratings/cycle.html", year=year, status=status, page=result,
                            statuses=RATING_STATUSES, progress=queries.progress(current_user, year))
 
@@ -97,8 +100,7 @@ def notice():
     """公示: every account reads the ratings in notice."""
     year = _year()
     stmt = queries.rating_list_query(current_user, queries.RatingFilters(year=year, status="in_notice"))
-    ratings = list(db.session.scalars(stmt.options(db.joinedload(Rating.organization)
-                                                   .joinedload(PartyOrganization.unit))).unique())
+    ratings = list(db.session.scalars(stmt.options(*queries.list_options(unit=True))).unique())
     return render_template("ratings/notice.html", year=year, ratings=ratings)
 
 

@@ -112,3 +112,19 @@ def test_stored_utc_times_are_exported_in_shanghai_time():
     assert csv_bytes(sheet).decode("utf-8-sig").splitlines()[1] == "马健,2021-01-21 09:30"
     ws = load_workbook(BytesIO(xlsx_bytes([sheet]))).active
     assert ws["B2"].value == datetime(2021, 1, 21, 9, 30)
+
+
+def test_a_chart_is_drawn_once_per_distinct_figures():
+    from alliance.core import charts
+
+    charts._svg.cache_clear()
+    first = bar_chart("星级分布-缓存", ["五星", "四星"], {"数量": [8, 36]})
+    again = bar_chart("星级分布-缓存", ["五星", "四星"], {"数量": [8, 36]})
+    changed = bar_chart("星级分布-缓存", ["五星", "四星"], {"数量": [9, 36]})
+    assert again.svg is first.svg  # the same SVG object: not drawn a second time
+    assert changed.svg != first.svg and ">9<" in changed.svg
+    assert changed.table_rows == [["五星", 9], ["四星", 36]]
+    assert charts._svg.cache_info().misses == 2
+    # An option that cannot be a key is drawn every time, not refused.
+    listed = bar_chart("星级分布-缓存", ["五星"], {"数量": [1]}, secondary_range=[0, 10])
+    assert listed.svg.startswith("<svg")

@@ -220,7 +220,7 @@ def test_stale_version_is_409_and_changes_nothing(world, api_as, ratings):
 
 def test_the_rating_list_reads_the_same_statements_for_one_row_or_many(world, api_as, ratings,
                                                                        count_queries):
-    """No statement per row: entries, objections and evidence of a page come in one query each."""
+    """No statement per row; a list carries each rating's figures, its own page the answers."""
     api = api_as(world.staff)
     ratings.rating(stage="reviewed")
     api.get(URL)  # warm the token and the app's first-request work
@@ -235,5 +235,27 @@ def test_the_rating_list_reads_the_same_statements_for_one_row_or_many(world, ap
             ratings.rating(org, stage="reviewed")
     with count_queries() as many:
         body = api.get(URL).get_json()
-    assert body["total"] == 5 and all(row["entries"] for row in body["items"])
-    assert many.count == one.count, many.statements
+    assert body["total"] == 5 and many.count == one.count, many.statements
+    row = body["items"][0]
+    assert row["total"] == 100 and row["organization_name"] and "entries" not in row
+    detail = api.get(f"{URL}/{row['id']}").get_json()
+    assert len(detail["entries"]) == 9 and "case_text" in detail and "case_text" not in row
+
+
+def test_a_full_page_counts_the_same_rows_it_lists(world, api_as, ratings):
+    """The total of a full page (counted without the list's join) agrees with the rows, the
+    filters and the liaison's scope."""
+    with acting_as(SETUP):
+        orgs = [services.create_organization(
+            {"name": f"第{n}党支部", "kind": "branch", "unit_id": world.unit_a.id},
+            alliance_id=world.alliance.id) for n in range(4)]
+        db.session.commit()
+    for org, stage in zip(orgs, ("in_notice", "in_notice", "reviewed", "submitted"), strict=True):
+        ratings.rating(org, stage=stage)
+    staff = api_as(world.staff)
+    assert staff.get(f"{URL}?per_page=1").get_json()["total"] == 4
+    assert staff.get(f"{URL}?per_page=1&status=in_notice").get_json()["total"] == 2
+    assert staff.get(f"{URL}?per_page=1&year=2020").get_json()["total"] == 0
+    other = api_as(world.liaison_b)  # another unit's liaison: only the two in notice
+    body = other.get(f"{URL}?per_page=1").get_json()
+    assert body["total"] == 2 and len(body["items"]) == 1

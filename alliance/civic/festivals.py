@@ -7,6 +7,7 @@ the festivals whose solar date lies in a Gregorian year (two 腊八 in some year
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from lunar_python import Lunar
 
@@ -19,6 +20,10 @@ LUNAR_DAYS = {
 }
 
 
+# lunar-python builds a year's calendar for each date it converts (~70 ms for the 16 of a
+# figures page); a date never changes, so each is computed once per process (a few hundred years
+# at most: the pages and the API accept years 1951-2100).
+@lru_cache(maxsize=4096)
 def festival_date(code: str, year: int) -> date:
     """The solar date of festival ``code`` of lunar year ``year``."""
     if code not in FESTIVALS:
@@ -33,13 +38,18 @@ def festival_date(code: str, year: int) -> date:
 
 def festivals_in(year: int) -> list[tuple[date, str]]:
     """[(date, code)] of the festivals falling in Gregorian ``year``, in date order."""
+    return list(_festivals_in(year))
+
+
+@lru_cache(maxsize=512)
+def _festivals_in(year: int) -> tuple[tuple[date, str], ...]:
     found = set()
     for lunar_year in (year - 1, year):
         for code in FESTIVALS:
             day = festival_date(code, lunar_year)
             if day.year == year:
                 found.add((day, code))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def festival_on(day: date) -> str | None:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, case, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload, with_expression
 
 from alliance.civic.models import (
@@ -222,53 +222,73 @@ def _year_bounds(year: int):
     return local_start(date(year, 1, 1)), local_start(date(year + 1, 1, 1))
 
 
+def _local_month(column, start: datetime, end: datetime):
+    """The month, in LOCAL_TZ, of the UTC timestamps ``column`` between ``start`` and ``end``,
+    computed by the database. Asia/Shanghai has kept UTC+8 all year since 1991; should the
+    offset differ across the year, the SQL says so rather than guess."""
+    offset = start.utcoffset()
+    if offset != end.utcoffset() or offset is None:
+        raise ValueError(f"{LOCAL_TZ} changes its UTC offset between {start} and {end}")
+    if db.session.get_bind().dialect.name == "sqlite":
+        # UTCDateTime keeps naive UTC text on SQLite ("2021-01-01 01:00:00.000000").
+        hours = int(offset.total_seconds() // 3600)
+        return func.cast(func.strftime("%m", column, f"{hours:+d} hours"), Integer)
+    return func.cast(func.extract("month", func.timezone(str(LOCAL_TZ), column)), Integer)
+
+
 def figures(user, year: int) -> Figures:
     """Events, audience and volunteer hours of ``year`` by month, venue, team and festival;
-    each station's events (those with none listed). Two queries whatever the data size: one row
-    per event (its hours summed in SQL, over an index on event_id) and one per station."""
+    each station's events (those with none listed). Two queries whatever the data size: the
+    events grouped in SQL by month, venue, team and festival (each event's hours summed over an
+    index on event_id), and one row per station."""
     start, end = _year_bounds(year)
     visible = scoped(select(CivicEvent.id), CivicEvent, user).where(
         CivicEvent.starts_at >= start, CivicEvent.starts_at < end)
     hours = (select(ServiceRecord.event_id, func.sum(ServiceRecord.hours).label("hours"))
              .where(ServiceRecord.deleted_at.is_(None), ServiceRecord.event_id.in_(visible))
              .group_by(ServiceRecord.event_id).subquery())
-    rows = db.session.execute(
-        select(CivicEvent.id, CivicEvent.starts_at, CivicEvent.audience, CivicEvent.venue_id, Venue.name,
-               VolunteerTeam.name, ServiceProject.festival, func.coalesce(hours.c.hours, 0))
+    month = _local_month(CivicEvent.starts_at, start, end)
+    keys = (month, CivicEvent.venue_id, Venue.name, VolunteerTeam.name, ServiceProject.festival)
+    groups = db.session.execute(
+        select(*keys, func.count(CivicEvent.id), func.coalesce(func.sum(CivicEvent.audience), 0),
+               func.sum(func.coalesce(hours.c.hours, 0)))
         .join(Venue, Venue.id == CivicEvent.venue_id)
         .outerjoin(VolunteerTeam, VolunteerTeam.id == CivicEvent.organizer_team_id)
         .outerjoin(ServiceProject, ServiceProject.id == CivicEvent.project_id)
         .outerjoin(hours, hours.c.event_id == CivicEvent.id)
-        .where(CivicEvent.id.in_(visible))).all()
+        .where(CivicEvent.id.in_(visible))
+        .group_by(*keys)).all()
     months: dict[Any, list[Any]] = {m: [0, 0, Decimal(0)] for m in range(1, 13)}
     venues: dict[Any, list[Any]] = {}
     teams: dict[str, list[Any]] = {}
     festivals: dict[str, list[Any]] = {}
     per_venue: dict[int, int] = defaultdict(int)
-    total_audience, total_hours = 0, Decimal(0)
-    for _id, starts_at, audience, venue_id, venue_name, team_name, festival, event_hours in rows:
-        audience, event_hours = audience or 0, Decimal(str(event_hours or 0))
+    total_events, total_audience, total_hours = 0, 0, Decimal(0)
+    for month_number, venue_id, venue_name, team_name, festival, events, audience, group_hours in groups:
+        audience = int(audience or 0)
+        group_hours = Decimal(str(group_hours or 0))
+        total_events += events
         total_audience += audience
-        total_hours += event_hours
-        per_venue[venue_id] += 1
-        for bucket, key in ((months, starts_at.astimezone(LOCAL_TZ).month), (venues, venue_name)):
+        total_hours += group_hours
+        per_venue[venue_id] += events
+        for bucket, key in ((months, int(month_number)), (venues, venue_name)):
             entry = bucket.setdefault(key, [0, 0, Decimal(0)])
-            entry[0] += 1
+            entry[0] += events
             entry[1] += audience
-            entry[2] += event_hours
+            entry[2] += group_hours
         if team_name:
             entry = teams.setdefault(team_name, [0, Decimal(0)])
-            entry[0] += 1
-            entry[1] += event_hours
+            entry[0] += events
+            entry[1] += group_hours
         if festival:
             entry = festivals.setdefault(festival, [0, 0])
-            entry[0] += 1
+            entry[0] += events
             entry[1] += audience
     stations = [(name, per_venue.get(venue_id, 0)) for venue_id, name in db.session.execute(
         select(Venue.id, Venue.name).where(Venue.alliance_id == user.alliance_id, Venue.deleted_at.is_(None),
                                            Venue.kind == "station").order_by(Venue.name)).all()]
     return Figures(
-        year=year, events=len(rows), audience=total_audience, hours=total_hours,
+        year=year, events=total_events, audience=total_audience, hours=total_hours,
         by_month=[(m, *months[m]) for m in range(1, 13)],
         by_venue=sorted(((name, *v) for name, v in venues.items()), key=lambda r: (-r[1], r[0])),
         by_team=sorted((name, *v) for name, v in teams.items()),
@@ -288,15 +308,21 @@ class DriveSummary:
 
 
 def drive_summaries(user) -> list[DriveSummary]:
-    """Each ledger: made, handed out, where, by how many volunteers."""
-    ledgers = with_totals(db.session.scalars(ledger_list_query(user)).all())
+    """Each ledger: made, handed out, where, by how many volunteers; the totals from the live
+    entries the ledgers load (the same sums ``with_totals`` asks the database for), each
+    hand-out's event title and venue name joined into the entries' SELECT."""
+    ledgers = db.session.scalars(scoped(select(ItemLedger), ItemLedger, user).options(
+        selectinload(ItemLedger.entries).joinedload(LedgerEntry.event).options(
+            load_only(CivicEvent.title), joinedload(CivicEvent.venue).load_only(Venue.name)))
+        .order_by(ItemLedger.id)).all()
     out = []
     for ledger in ledgers:
         batches = [e for e in ledger.entries if e.kind == "made"]
         handouts = [e for e in ledger.entries if e.kind == "handout"]
+        made, handed_out = sum(e.quantity for e in batches), sum(e.quantity for e in handouts)
+        ledger.made, ledger.handed_out, ledger.in_stock_computed = made, handed_out, made - handed_out
         volunteers = sum(e.volunteer_count or 0 for e in ledger.entries)
-        out.append(DriveSummary(ledger, ledger.made, ledger.handed_out, ledger.in_stock_computed,
-                                batches, handouts, volunteers))
+        out.append(DriveSummary(ledger, made, handed_out, made - handed_out, batches, handouts, volunteers))
     return out
 
 

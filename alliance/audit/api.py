@@ -20,7 +20,7 @@ from alliance.api.schemas import (
     page_schema,
 )
 from alliance.audit.labels import record_types
-from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
+from alliance.audit.models import AUDIT_ACTIONS, AUDIT_KINDS, AUDIT_SOURCES
 from alliance.audit.queries import AuditFilters, audit_query
 from alliance.core.pagination import paginate
 from alliance.core.permissions import managers_only
@@ -67,6 +67,8 @@ class AuditEntrySchema(BaseSchema):
 
 
 class AuditArgs(PagingArgs):
+    kind = Str(validate=one_of(AUDIT_KINDS.codes), metadata={"description": (
+        "changes 数据变更（新增、修改、删除、恢复），logins 登录记录，access 权限与令牌，exports 导出记录")})
     action = Str(validate=one_of(AUDIT_ACTIONS.codes))
     source = Str(validate=one_of(AUDIT_SOURCES.codes))
     record_type = Str(validate=RecordTypeChoice())

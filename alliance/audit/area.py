@@ -12,9 +12,10 @@ def _init_app(app: Flask) -> None:
     from alliance.api import api
     from alliance.audit import api as audit_api  # noqa: F401
     from alliance.audit import bp
-    from alliance.audit.labels import describe_changes
+    from alliance.audit.display import describe_changes, rows
 
     app.add_template_filter(describe_changes, "describe_changes")
+    app.add_template_filter(rows, "audit_rows")  # templates/audit/_history.html
     app.register_blueprint(bp)
     api.register_blueprint(audit_api.blp)
 

@@ -1,7 +1,8 @@
-"""How the audit trail shows a change to people: Chinese field names, labels for codes.
+"""Names the audit trail shows: record types and the labels fields share across types.
 
 Each area declares its record types, field labels and code labels (``core/areas.py``); this
-module reads them from the registry and imports no area."""
+module reads them from the registry and imports no area. How a change reads as a whole (names
+for ids, local times, hidden internal fields) is ``audit/display.py``."""
 from __future__ import annotations
 
 from alliance.core.areas import registry
@@ -14,24 +15,6 @@ COMMON_FIELD_LABELS = {"alliance_id": "联盟", "version": "版本", "deleted_at
 def field_label(record_type: str | None, field: str) -> str:
     labels = registry().field_labels.get(record_type or "", {})
     return labels.get(field) or COMMON_FIELD_LABELS.get(field, field)
-
-
-def _shown(record_type: str | None, field: str, value) -> str:
-    if value is None or value == "":
-        return "空"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    choices = registry().code_labels.get((record_type, field))
-    return choices.label(value) if choices else str(value)
-
-
-def describe_changes(entry) -> list[str]:
-    """["简称：空 → 建行闵行", ...] for one audit entry."""
-    return [
-        f"{field_label(entry.record_type, field)}：{_shown(entry.record_type, field, before)} → "
-        f"{_shown(entry.record_type, field, after)}"
-        for field, (before, after) in (entry.changes or {}).items()
-    ]
 
 
 def record_types() -> dict[str, str]:

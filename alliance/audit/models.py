@@ -25,6 +25,19 @@ AUDIT_ACTIONS = Choices(
     ("token_revoked", "撤销接口令牌"),
     ("export", "导出"),
 )
+# Kinds of entries, each a tab of /audit: data changes apart from sign-ins and other events.
+AUDIT_KINDS = Choices(
+    ("changes", "数据变更"),
+    ("logins", "登录记录"),
+    ("access", "权限与令牌"),
+    ("exports", "导出记录"),
+)
+KIND_ACTIONS = {
+    "changes": ("create", "update", "delete", "restore"),
+    "logins": ("login", "login_failed", "logout"),
+    "access": ("access_denied", "token_created", "token_revoked"),
+    "exports": ("export",),
+}
 AUDIT_SOURCES = Choices(
     ("ui", "网页"),
     ("api", "接口"),

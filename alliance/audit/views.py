@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from alliance.audit import bp
 from alliance.audit.labels import record_types
-from alliance.audit.models import AUDIT_ACTIONS, AUDIT_SOURCES
+from alliance.audit.models import AUDIT_ACTIONS, AUDIT_KINDS, AUDIT_SOURCES, KIND_ACTIONS
 from alliance.audit.queries import AuditFilters, audit_query
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import managers_only
@@ -21,11 +21,16 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/audit")
 @managers_only
 def list_entries():
+    kind = request.args.get("kind") or None
+    kind = kind if kind in AUDIT_KINDS else None
+    # The action picker offers the actions of the chosen kind (tab); another one is dropped.
+    actions = {code: AUDIT_ACTIONS.label(code) for code in (KIND_ACTIONS[kind] if kind else AUDIT_ACTIONS.codes)}
     action = request.args.get("action") or None
     source = request.args.get("source") or None
     record_type = request.args.get("record_type") or None
     filters = AuditFilters(
-        action=action if action in AUDIT_ACTIONS else None,
+        kind=kind,
+        action=action if action in actions else None,
         source=source if source in AUDIT_SOURCES else None,
         record_type=record_type if record_type in record_types() else None,
         record_id=_int_arg("record_id"),
@@ -35,5 +40,8 @@ def list_entries():
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
     result = list_page(audit_query(current_user.alliance_id, filters), page, per_page)
-    return render_template("audit/list.html", page=result, filters=filters, actions=AUDIT_ACTIONS,
-                           sources=AUDIT_SOURCES, record_types=record_types())
+    # A tab keeps the other filters but starts at page 1 with any action of its kind.
+    tab_args = {k: v for k, v in request.args.items() if k not in ("kind", "action", "page")}
+    return render_template("audit/list.html", page=result, filters=filters, actions=actions,
+                           kinds=AUDIT_KINDS, tab_args=tab_args, sources=AUDIT_SOURCES,
+                           record_types=record_types())

@@ -11,6 +11,10 @@ Each area (``alliance/<area>/``) declares what it brings in its own ``area.py``:
         record_types={"Meeting": "会议"},
         field_labels={"Meeting": {"title": "标题", ...}},
         code_labels={("Meeting", "status"): MEETING_STATUSES},
+        # the change log (audit/display.py) finds foreign keys, dates and a name column itself:
+        references={"Meeting": {"minutes_by": "Person"}},  # ids that no foreign key declares
+        record_names={"Meeting": "title"},  # the column that names a record (default: name, title...)
+        hidden_fields={"Meeting": frozenset({"signin_key"})},  # internal fields never shown
         jobs={"meeting_reminders": Job(send_reminders, timedelta(hours=1))},
         home_panels=(HomePanel("meetings.upcoming", "meetings/_panel.html", upcoming_for),),
         demo=load_demo_meetings,            # called with the demo alliance, in area order
@@ -85,6 +89,11 @@ class Area:
     record_types: Mapping[str, str] = field(default_factory=dict)
     field_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     code_labels: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    # How the change log shows fields (alliance/audit/display.py). Foreign keys are found in the
+    # models; ``references`` adds or overrides {record type: {field: referenced record type}}.
+    references: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    record_names: Mapping[str, str] = field(default_factory=dict)  # {record type: column}
+    hidden_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)  # internal fields
     jobs: Mapping[str, Job] = field(default_factory=dict)
     home_panels: tuple[HomePanel, ...] = ()
     demo: Callable[..., Any] | None = None
@@ -126,6 +135,26 @@ class Registry:
     @property
     def code_labels(self) -> dict[tuple[str, str], Any]:
         return {k: v for a in self.areas for k, v in a.code_labels.items()}
+
+    @property
+    def references(self) -> dict[str, dict[str, str]]:
+        merged: dict[str, dict[str, str]] = {}
+        for area in self.areas:
+            for record_type, fields in area.references.items():
+                merged.setdefault(record_type, {}).update(fields)
+        return merged
+
+    @property
+    def record_names(self) -> dict[str, str]:
+        return {k: v for a in self.areas for k, v in a.record_names.items()}
+
+    @property
+    def hidden_fields(self) -> dict[str, frozenset[str]]:
+        merged: dict[str, frozenset[str]] = {}
+        for area in self.areas:
+            for record_type, fields in area.hidden_fields.items():
+                merged[record_type] = merged.get(record_type, frozenset()) | fields
+        return merged
 
     @property
     def jobs(self) -> dict[str, Job]:

@@ -25,6 +25,7 @@ from alliance.audit.labels import COMMON_FIELD_LABELS
 from alliance.audit.models import AuditEntry
 from alliance.core.areas import registry
 from alliance.core.dates import format_date_zh, format_datetime_zh
+from alliance.core.validators import mask_value
 from alliance.extensions import db
 
 # Columns that may name a record, in order of preference, where the area declares none.
@@ -67,6 +68,7 @@ class Target:
 
     model: Any
     column: str | None
+    masked: bool = False  # the column is personal data (``__audit_masked__``): shown masked
 
 
 class Schema:
@@ -87,7 +89,9 @@ class Schema:
         for name, mapper in mappers.items():
             columns = {a.key for a in mapper.column_attrs}
             column = record_names.get(name) or next((c for c in NAME_COLUMNS if c in columns), None)
-            self.targets[name] = Target(mapper.class_, column if column in columns else None)
+            column = column if column in columns else None
+            self.targets[name] = Target(mapper.class_, column,
+                                        column in getattr(mapper.class_, "__audit_masked__", ()))
 
         self.fields: dict[str, dict[str, FieldInfo]] = {}
         for name, mapper in mappers.items():
@@ -166,7 +170,8 @@ class Names:
             return
         statement = selects[0] if len(selects) == 1 else union_all(*selects)
         for type_index, record_id, name in db.session.execute(statement):
-            self.names[(order[type_index], record_id)] = name
+            record_type = order[type_index]
+            self.names[(record_type, record_id)] = mask_value(name) if targets[record_type].masked else name
 
     def get(self, record_type: str, record_id: int) -> str | None:
         return self.names.get((record_type, record_id))

@@ -235,3 +235,20 @@ def test_the_person_page_reads_the_same_statements_for_one_role_or_many(world, d
         db.session.commit()
     assert db.session.scalars(select(UnitRole).where(UnitRole.person_id == person.id)).all()[1:]
     assert _statements(count_queries, client, url) == few
+
+
+def test_an_area_registers_references_names_and_hidden_fields(app, world, db, appointed):
+    from alliance.audit.display import _SCHEMA_KEY, changes_of, prepare
+    from alliance.core.areas import Area, registry
+
+    person, _ = appointed
+    registry().add(Area(name="extra", references={"MemberUnit": {"contact_person": "Person"}},
+                        record_names={"Person": "mobile"}, hidden_fields={"MemberUnit": frozenset({"grid"})},
+                        field_labels={"MemberUnit": {"contact_person": "联系人"}}))
+    app.extensions.pop(_SCHEMA_KEY, None)  # the schema is read once per app
+    with acting_as(SETUP):
+        entry = record_event("update", record=world.unit_a,
+                             changes={"contact_person": [None, person.id], "grid": ["A", "B"]})
+        db.session.commit()
+    with app.test_request_context():
+        assert [str(c) for c in changes_of(entry, prepare([entry]))] == ["联系人：空 → 138****8000"]

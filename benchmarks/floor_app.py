@@ -133,6 +133,7 @@ def health():
     return "ok"
 
 
-for _area in speed_areas.modules(os.environ.get("FLOOR_AREAS", "").split(",")
-                                 if os.environ.get("FLOOR_AREAS") else None):
+_AREAS = os.environ.get("FLOOR_AREAS", "")  # unset: every area; "none": the register's pages only
+for _area in speed_areas.modules(None if not _AREAS else
+                                 [] if _AREAS == "none" else _AREAS.split(",")):
     _area.floor(app, engine, ALLIANCE_ID, TABLE)

@@ -1,11 +1,14 @@
 """Marshmallow fields and schemas with Chinese messages, shared by every area's API."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
+from sqlalchemy import Select
+from sqlalchemy import inspect as sa_inspect
 
 from alliance.api import dumping
 
@@ -18,6 +21,7 @@ from alliance.core.checks import (  # noqa: E402
     INT_MIN,
     date_in_range,
 )
+from alliance.core.statements import derived
 
 _Messages = dict[str, str | list[Any] | dict[Any, Any]]  # marshmallow's type of default_error_messages
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -203,3 +207,38 @@ class ErrorDetail(BaseSchema):
 
 class ErrorSchema(BaseSchema):
     error = Nested(ErrorDetail)
+
+
+@functools.cache
+def dumped_columns(schema_class: type[ma.Schema], model: type) -> tuple | None:
+    """The model's columns that ``schema_class`` dumps, in its order, when it dumps nothing else
+    (every field a plain column read by name: ``dumping``'s trivial fields); else None."""
+    columns: Any = sa_inspect(model).column_attrs
+    found: list = []
+    for _key, _name, source, convert, _field in dumping._plan(schema_class()):
+        if convert is None or source not in columns:
+            return None
+        found.append(getattr(model, source))
+    return tuple(found)
+
+
+def rows_for(stmt: Select, schema_class: type[ma.Schema], model: type) -> tuple[Select, bool]:
+    """``stmt`` (a ``select(model)``) reading only the columns the schema dumps, as rows, when
+    that is all it dumps; returns the statement and whether its results are scalars (entities).
+
+    An API list page hydrated 50 ORM entities of 22 columns to dump 17 of them: reading rows is
+    ~3x cheaper (issue 7), and ``dumping`` reads a ``Row`` by attribute as it reads an entity."""
+    columns: tuple | None = dumped_columns(schema_class, model)
+    if columns is None:
+        return stmt, True
+    return derived(stmt, ("rows", schema_class), lambda: stmt.with_only_columns(*columns)), False
+
+
+def list_body(stmt: Select, schema_class: type[ma.Schema], model: type, page: int, per_page: int,
+              **paging: Any) -> dict:
+    """An API list's body: one page of ``stmt`` (a ``select(model)``) read as ``rows_for`` says,
+    with its exact total (``core.pagination.paginate``)."""
+    from alliance.core.pagination import paginate
+
+    stmt, scalars = rows_for(stmt, schema_class, model)
+    return page_body(paginate(stmt, page, per_page, scalars=scalars, **paging))

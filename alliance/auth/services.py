@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import CursorResult
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +21,7 @@ from alliance.auth.models import ApiToken, LoginAttempt, User, hash_token
 from alliance.auth.roles import ACCOUNT_ROLES, ADMIN, LIAISON
 from alliance.auth.sessions import end_sessions_of_user
 from alliance.core.errors import FieldErrors, StaleRecord
+from alliance.core.statements import reuse
 from alliance.core.types import utcnow
 from alliance.core.validators import clean_text, validate_password
 from alliance.extensions import db
@@ -329,16 +330,21 @@ def revoke_all_tokens(user: User, *, reason: str = "本人撤销") -> int:
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
+def _token_query():
+    return reuse("api-token-and-user", lambda: (
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))))
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user a live (not revoked, not expired) bearer token belongs to, or None.
     Notes when the token was last used, at most once a minute, on its own connection (a GET
     commits nothing)."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    # Token and account in one query (issue 7: each statement is ~0.2 ms of a 3 ms API page).
-    row = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))).first()
+    # Token and account in one query (issue 7: each statement is ~0.2 ms of a 3 ms API page),
+    # built once (core.statements: building it and its cache key was a third of the lookup).
+    row = db.session.execute(_token_query(), {"token_hash": hash_token(raw)}).first()
     now = utcnow()
     if row is None or not row.ApiToken.is_usable(now):
         return None

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select
 
+from alliance.core.statements import derived
 from alliance.extensions import db
 
 DEFAULT_PER_PAGE = 50
@@ -75,8 +76,13 @@ def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
 
     ``count`` counts the rows of another statement instead of ``stmt``'s: the caller's promise
     that it has the same rows, cheaper (``stmt`` joins a table only to sort by it)."""
-    paged = stmt.limit(per_page).offset((page - 1) * per_page)
-    result = db.session.scalars(paged) if scalars else db.session.execute(paged)
+    # The page and the count are derived once per statement object (core.statements).
+    paged = derived(stmt, ("page", page, per_page),
+                    lambda: stmt.limit(per_page).offset((page - 1) * per_page))
+    # Rows (not entities) are read on the session's connection, in its transaction: the ORM's
+    # execution layer adds ~150 us a statement and has nothing to do for them (issue 7).
+    run = db.session if scalars else db.session.connection()
+    result = db.session.scalars(paged) if scalars else run.execute(paged)
     items = result.unique().all() if scalars else result.all()
     if items and len(items) < per_page or not items and page == 1:
         # A page that is not full is the last one: it knows the total without a COUNT (a
@@ -84,20 +90,26 @@ def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
         # since it may lie beyond the end.
         return Page(items=items, total=(page - 1) * per_page + len(items), page=page,
                     per_page=per_page)
-    unordered = (count if count is not None else stmt).order_by(None)
+    counted = count if count is not None else stmt
+    bound = None if count_up_to is None else max(count_up_to, (page + PAGES_AHEAD) * per_page)
+    # (The key holds ``count`` itself, never ``stmt``: a value must not keep its key alive.)
+    total = run.scalar(derived(stmt, ("count", bound, count), lambda: _count_of(counted, bound)))
+    exact = True
+    if bound is not None and (total or 0) > bound:
+        total, exact = bound, False
+    return Page(items=items, total=total or 0, page=page, per_page=per_page, total_is_exact=exact)
+
+
+def _count_of(stmt: Select, bound: int | None) -> Select:
+    """``SELECT count(*)`` of ``stmt``'s rows, of at most ``bound + 1`` of them if bounded."""
+    unordered = stmt.order_by(None)
     # The page's own columns are not needed to count it (an index alone answers); a DISTINCT or
     # GROUP BY query keeps them, or its rows would change.
     rows = unordered if unordered._distinct or unordered._group_by_clauses else \
         unordered.with_only_columns(literal_column("1"), maintain_column_froms=True)
-    exact = True
-    if count_up_to is None:
-        total = db.session.scalar(select(func.count()).select_from(rows.subquery()))
-    else:
-        bound = max(count_up_to, (page + PAGES_AHEAD) * per_page)
-        total = db.session.scalar(select(func.count()).select_from(rows.limit(bound + 1).subquery()))
-        if (total or 0) > bound:
-            total, exact = bound, False
-    return Page(items=items, total=total or 0, page=page, per_page=per_page, total_is_exact=exact)
+    if bound is not None:
+        rows = rows.limit(bound + 1)
+    return select(func.count()).select_from(rows.subquery())
 
 
 def list_page(stmt: Select, page: int, per_page: int, *, scalars: bool = True,

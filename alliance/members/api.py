@@ -6,8 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from alliance.api import exempt_from_form_csrf
-from alliance.api.schemas import OptionalVersionArgs, page_body, page_schema
-from alliance.core.pagination import paginate
+from alliance.api.schemas import OptionalVersionArgs, list_body, page_schema
 from alliance.core.permissions import can_edit_unit_records, deny, get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
 from alliance.extensions import db
@@ -53,7 +52,8 @@ def list_units(page, per_page, **args):
     filters = UnitFilters(q=args.get("q"), category=args.get("category"), tier=args.get("tier"),
                           status=args.get("status"), sort=args.get("sort", "order"),
                           deleted=_managers_for_deleted(args))
-    return page_body(paginate(unit_list_query(current_user, filters, with_roles=False), page, per_page))
+    return list_body(unit_list_query(current_user, filters, with_roles=False), UnitSchema, MemberUnit,
+                     page, per_page)
 
 
 @blp.route("/unit-picker")
@@ -201,7 +201,7 @@ def list_people(page, per_page, **args):
     """人员列表；sort=strokes 按姓氏笔画，pinyin 按拼音，name 按姓名"""
     stmt = people_list_query(current_user, q=args.get("q"), sort=args.get("sort", "strokes"),
                              deleted=_managers_for_deleted(args), with_roles=False)
-    return page_body(paginate(stmt, page, per_page))
+    return list_body(stmt, PersonSchema, Person, page, per_page)
 
 
 @blp.route("/people", methods=["POST"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from alliance.audit.models import AuditEntry
 from alliance.core.permissions import scoped, visible
 from alliance.core.search import contains
+from alliance.core.statements import reuse, user_key
 from alliance.extensions import db
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, MemberUnit, Person, UnitRole
 
@@ -54,7 +55,16 @@ def current_roles_option():
 
 def unit_list_query(user, filters: UnitFilters, *, with_roles: bool = True) -> Select:
     """The units ``user`` may see; ``with_roles`` eager-loads the current 书记/联络员 (the list
-    page shows them; the API's unit does not, and would pay for two queries and ~150 objects)."""
+    page shows them; the API's unit does not, and would pay for two queries and ~150 objects).
+    Built once per account and filters and reused (``core.statements``)."""
+    if filters.extra:
+        return _unit_list_query(user, filters, with_roles)
+    key = ("units", user_key(user), filters.q, filters.category, filters.tier, filters.status,
+           filters.sort, filters.deleted, with_roles)
+    return reuse(key, lambda: _unit_list_query(user, filters, with_roles))
+
+
+def _unit_list_query(user, filters: UnitFilters, with_roles: bool) -> Select:
     stmt = scoped(select(MemberUnit), MemberUnit, user, include_deleted=filters.deleted)
     if filters.deleted:
         stmt = stmt.where(MemberUnit.deleted_at.is_not(None))
@@ -83,7 +93,13 @@ def unit_list_query(user, filters: UnitFilters, *, with_roles: bool = True) -> S
 def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
                       deleted: bool = False, with_roles: bool = True) -> Select:
     """The people ``user`` may see; ``with_roles`` eager-loads their current roles and units
-    (the columns the list shows), which the API's person does not carry."""
+    (the columns the list shows), which the API's person does not carry. Built once per
+    account and arguments and reused (``core.statements``)."""
+    return reuse(("people", user_key(user), q, sort, deleted, with_roles),
+                 lambda: _people_list_query(user, q, sort, deleted, with_roles))
+
+
+def _people_list_query(user, q: str | None, sort: str, deleted: bool, with_roles: bool) -> Select:
     stmt = scoped(select(Person), Person, user, include_deleted=deleted)
     if deleted:
         stmt = stmt.where(Person.deleted_at.is_not(None))

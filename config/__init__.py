@@ -95,7 +95,7 @@ class DefaultConfig:
 
     BOOTSTRAP_SERVE_LOCAL = True
 
-    API_TITLE = "联盟通 Alliance API"
+    API_TITLE = "联盟通 Alliance 接口"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"

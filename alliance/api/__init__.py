@@ -5,6 +5,7 @@ Each area registers its own smorest blueprint (``alliance/<area>/api.py``) on ``
 from __future__ import annotations
 
 import http
+import re
 from typing import Any
 
 from apispec import BasePlugin
@@ -93,6 +94,54 @@ class ErrorResponsesPlugin(BasePlugin):
                 responses.setdefault(status, ERROR_RESPONSES[status])
 
 
+class TagNamesPlugin(BasePlugin):
+    """Operations are grouped under Chinese tags (操作日志, not audit_api). flask-smorest tags
+    each operation with its blueprint's name, which also names the blueprint's endpoints, so
+    the name is changed in the document only: here for the operations, in ``tag`` for the
+    document's list of tags."""
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        self.app = app
+        self.names: dict[str, tuple[str, str | None]] = {}  # blueprint name -> (tag, description)
+
+    def tag_of(self, name: str) -> tuple[str, str | None]:
+        if name not in self.names:
+            description = getattr(self.app.blueprints.get(name), "description", None)
+            tag, text = doc_tag(name, description)
+            if any(tag == used for used, _ in self.names.values()):  # two blueprints, one heading
+                tag, text = name, description
+            self.names[name] = (tag, text)
+        return self.names[name]
+
+    def tag(self, tag: dict) -> dict:
+        name, description = self.tag_of(tag["name"])
+        renamed = {**tag, "name": name, "description": description}
+        return {k: v for k, v in renamed.items() if v is not None}
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            if operation.get("tags"):
+                operation["tags"] = [self.tag_of(tag)[0] for tag in operation["tags"]]
+
+
+def doc_tag(name: str, description: str | None) -> tuple[str, str | None]:
+    """(tag, description) of a blueprint in the document: its description up to the first
+    bracket or colon is the tag ("操作日志（只读）" -> "操作日志", "只读"); without one, its name."""
+    text = (description or "").strip()
+    head = re.split(r"[（(：:]", text, maxsplit=1)[0].strip()
+    if not head:
+        return name, description
+    rest = text[len(head):].strip()
+    if rest[:1] in "（(" and rest[-1:] in "）)" and rest.count("（") + rest.count("(") == 1:
+        rest = rest[1:-1]
+    elif rest[:1] in "：:":
+        rest = rest[1:]
+    elif rest:
+        rest = text
+    return head, rest.strip() or None
+
+
 def _all_roles() -> frozenset:
     from alliance.auth.roles import ALL_ROLES
 
@@ -112,6 +161,7 @@ class AllianceApi(Api):
     # queues the documentation; reading ``spec`` writes what is queued, in registration order,
     # so the document is the same as the eager one (tests/api/test_openapi.py reads it).
     _spec: Any = None
+    _tag_names: TagNamesPlugin
     _pending_docs: list[tuple[Any, Flask, str, Any, str | None]]
     _writing_docs = False
 
@@ -132,6 +182,10 @@ class AllianceApi(Api):
     def spec(self, value):
         self._spec = value
         self._pending_docs = []
+        if value is not None:
+            # apispec has no plugin hook for the list of tags: its entries are renamed on the way in.
+            add_tag = value.tag
+            value.tag = lambda tag: add_tag(self._tag_names.tag(tag))
 
     def register_blueprint(self, blp, *, parameters=None, **options):
         name = options.get("name", blp.name)
@@ -153,7 +207,8 @@ class AllianceApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def _init_spec(self, *, extra_plugins=None, **kwargs):
-        plugins = [*(extra_plugins or ()), ErrorResponsesPlugin(self._app)]
+        self._tag_names = TagNamesPlugin(self._app)
+        plugins = [*(extra_plugins or ()), ErrorResponsesPlugin(self._app), self._tag_names]
         super()._init_spec(extra_plugins=plugins, **kwargs)
 
     def _register_error_handlers(self):

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from alliance.activities.models import Activity
+from alliance.activities.models import Activity, ActivityPhoto
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
+from alliance.core.statements import reuse, user_key
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -52,9 +53,42 @@ class ActivityFilters:
     deleted: bool = False  # show the deleted ones instead (staff only)
 
 
+def _filters_key(user, filters: ActivityFilters) -> tuple:
+    return (user_key(user), filters.unit_id, filters.kind, filters.date_from, filters.date_to,
+            filters.q, filters.sort, filters.deleted)
+
+
 def activity_list_query(user, filters: ActivityFilters) -> Select:
     """The activities ``user`` may see (a liaison: their unit's only, filtered in SQL), with
-    their unit and photos eager-loaded so a page costs the same whatever its length."""
+    their unit and photos eager-loaded so a page costs the same whatever its length. Built
+    once per account and filters (``core.statements``)."""
+    return reuse(("activities", *_filters_key(user, filters)),
+                 lambda: _activities(user, filters).options(selectinload(Activity.unit),
+                                                            selectinload(Activity.photos)))
+
+
+def activity_rows_query(user, filters: ActivityFilters) -> tuple[Select, Select]:
+    """The list page's rows and what counts them: the columns it shows, the unit's name joined
+    and the photos counted in the same statement, instead of 20 activities, their units and
+    their photos as ORM objects in three queries (~4 of a 6 ms page; issue 7). The second
+    statement has the same rows without the join, for the COUNT."""
+    return reuse(("activity-rows", *_filters_key(user, filters)), lambda: _activity_rows(user, filters))
+
+
+def _activity_rows(user, filters: ActivityFilters) -> tuple[Select, Select]:
+    listed = _activities(user, filters)
+    photos = (select(func.count(ActivityPhoto.id))
+              .where(ActivityPhoto.activity_id == Activity.id, ActivityPhoto.deleted_at.is_(None))
+              .correlate(Activity).scalar_subquery())
+    rows = (listed.with_only_columns(
+        Activity.id, Activity.unit_id, Activity.occurred_on, Activity.kind, Activity.title,
+        Activity.participant_count, Activity.is_sample, Activity.version,
+        MemberUnit.name.label("unit_name"), photos.label("photo_count"), maintain_column_froms=True)
+        .outerjoin(MemberUnit, MemberUnit.id == Activity.unit_id))
+    return rows, listed
+
+
+def _activities(user, filters: ActivityFilters) -> Select:
     stmt = scoped(select(Activity), Activity, user, include_deleted=filters.deleted)
     if filters.deleted:
         stmt = stmt.where(Activity.deleted_at.is_not(None))
@@ -77,5 +111,4 @@ def activity_list_query(user, filters: ActivityFilters) -> Select:
         order = (Activity.occurred_on, Activity.id)
     else:
         order = (Activity.occurred_on.desc(), Activity.id.desc())
-    return stmt.order_by(*order).options(selectinload(Activity.unit),
-                                         selectinload(Activity.photos))
+    return stmt.order_by(*order)

@@ -8,7 +8,7 @@ from alliance.activities import bp, services
 from alliance.activities.access import editable_activity, live_photo, send_photo
 from alliance.activities.forms import ActivityForm, NewActivityForm
 from alliance.activities.models import ACTIVITY_KINDS, Activity
-from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_list_query
+from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_rows_query
 from alliance.auth.roles import LIAISON
 from alliance.core import uploads
 from alliance.core.forms import VersionOnlyForm, select_choices
@@ -35,7 +35,8 @@ def list_activities():
         deleted=request.args.get("deleted") == "1" and current_user.is_manager,
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    result = list_page(activity_list_query(current_user, filters), page, per_page)
+    rows, counted = activity_rows_query(current_user, filters)
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
     units = unit_choices_if_few(current_user) if current_user.reads_all_units else []
     pick_unit = units is None  # too many for a select box: the unit picker
     return render_template("activities/list.html", page=result, filters=filters, units=units,

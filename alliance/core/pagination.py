@@ -66,7 +66,8 @@ PAGES_AHEAD = 4
 
 
 def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
-             count_up_to: int | None = None, count: Select | None = None) -> Page:
+             count_up_to: int | None = None, count: Select | None = None,
+             search: bool = False) -> Page:
     """Run ``stmt`` for one page plus one COUNT query (none when the page is not full): two
     queries at most whatever the data size.
 
@@ -75,7 +76,15 @@ def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
     this one, whichever is more, and ``Page.total_is_exact`` says whether there were more.
 
     ``count`` counts the rows of another statement instead of ``stmt``'s: the caller's promise
-    that it has the same rows, cheaper (``stmt`` joins a table only to sort by it)."""
+    that it has the same rows, cheaper (``stmt`` joins a table only to sort by it).
+
+    ``search`` says that ``stmt`` filters by a text search (``LIKE '%张%'``), which the database
+    answers by scanning: with a bounded count, the matching ids are then read once, in order, up
+    to the bound, and give both the count and the page, which is read by id (see ``_searched``)."""
+    if search and count_up_to is not None and count is None and not stmt._with_options:
+        found = _searched(stmt, page, per_page, scalars, count_up_to)
+        if found is not None:
+            return found
     # The page and the count are derived once per statement object (core.statements).
     paged = derived(stmt, ("page", page, per_page),
                     lambda: stmt.limit(per_page).offset((page - 1) * per_page))
@@ -100,6 +109,36 @@ def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
     return Page(items=items, total=total or 0, page=page, per_page=per_page, total_is_exact=exact)
 
 
+def _searched(stmt: Select, page: int, per_page: int, scalars: bool, count_up_to: int) -> Page | None:
+    # (entities only: a statement of rows may take its columns from joins)
+    """A search's page in one scan instead of two. Paging it as a list scanned the rows twice
+    (the page until 50 hits, the count until the bound or the end) and each scan tested every
+    row: q=张 over 20,000 people read ~10,000 rows for the page and all 20,000 for a count of
+    214. Here one ``SELECT id ... ORDER BY ... LIMIT bound + 1`` finds the hits (an index that
+    holds the searched columns answers it alone), and the page's rows are read by primary key."""
+    descriptions = stmt.column_descriptions
+    entity = descriptions[0].get("entity") if scalars and len(descriptions) == 1 else None
+    key = getattr(entity, "id", None)
+    if key is None:
+        return None
+    bound = max(count_up_to, (page + PAGES_AHEAD) * per_page)
+    connection = db.session.connection()
+    ids = connection.execute(derived(stmt, ("search-ids", bound),
+                                     lambda: stmt.with_only_columns(key).limit(bound + 1))).scalars().all()
+    start = (page - 1) * per_page
+    shown = ids[start:start + per_page]
+    items: list[Any] = []
+    if shown:
+        # By primary key alone (the search's WHERE again made SQLite scan for them), in the
+        # order the ids came in; they are the scoped statement's own rows.
+        position = {row_id: index for index, row_id in enumerate(shown)}
+        items = sorted(db.session.scalars(select(entity).where(key.in_(shown))),
+                       key=lambda record: position[record.id])
+    exact = len(ids) <= bound
+    return Page(items=items, total=len(ids) if exact else bound, page=page, per_page=per_page,
+                total_is_exact=exact)
+
+
 def _count_of(stmt: Select, bound: int | None) -> Select:
     """``SELECT count(*)`` of ``stmt``'s rows, of at most ``bound + 1`` of them if bounded."""
     unordered = stmt.order_by(None)
@@ -113,6 +152,7 @@ def _count_of(stmt: Select, bound: int | None) -> Select:
 
 
 def list_page(stmt: Select, page: int, per_page: int, *, scalars: bool = True,
-              count: Select | None = None) -> Page:
+              count: Select | None = None, search: bool = False) -> Page:
     """A page of an HTML list: its rows counted up to ``PAGE_COUNT_BOUND`` (see ``paginate``)."""
-    return paginate(stmt, page, per_page, scalars=scalars, count_up_to=PAGE_COUNT_BOUND, count=count)
+    return paginate(stmt, page, per_page, scalars=scalars, count_up_to=PAGE_COUNT_BOUND, count=count,
+                    search=search)

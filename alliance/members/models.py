@@ -156,8 +156,10 @@ class Person(AllianceRecord, db.Model):
               postgresql_ops={"search_key": "gin_trgm_ops"}),
         Index("ix_people_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
         Index("ix_people_mobile_trgm", "mobile", postgresql_using="gin", postgresql_ops={"mobile": "gin_trgm_ops"}),
-        # The list in 笔画/拼音 order reads a page off these instead of sorting every person.
-        Index("ix_people_list_strokes", "alliance_id", "deleted_at", "name_stroke_key", "id"),
+        # The list in 笔画/拼音 order reads a page off these instead of sorting every person;
+        # the first also holds what a search reads, so a search scans it alone (speed_3).
+        Index("ix_people_list_strokes", "alliance_id", "deleted_at", "name_stroke_key", "id",
+              "name", "title", "mobile", "search_key"),
         Index("ix_people_list_pinyin", "alliance_id", "deleted_at", "name_pinyin_key", "id"),
     )
     __audit_masked__ = frozenset({"mobile", "email"})

@@ -56,7 +56,8 @@ def list_units():
         deleted=_deleted_view_requested(),
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
-    result = list_page(unit_list_query(current_user, filters, with_roles=False), page, per_page)
+    result = list_page(unit_list_query(current_user, filters, with_roles=False), page, per_page,
+                       search=bool(filters.q))
     return render_template("members/units.html", page=result, filters=filters, sorts=UNIT_SORTS,
                            holders=role_holders([unit.id for unit in result.items]),
                            categories=UNIT_CATEGORIES, tiers=UNIT_TIERS, statuses=UNIT_STATUSES,
@@ -219,7 +220,8 @@ def list_people():
     deleted = _deleted_view_requested()
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
     result = list_page(people_list_query(current_user, q=request.args.get("q"), sort=sort,
-                                         deleted=deleted, with_roles=False), page, per_page)
+                                         deleted=deleted, with_roles=False), page, per_page,
+                       search=bool(request.args.get("q")))
     return render_template("members/people.html", page=result, sort=sort, sorts=PEOPLE_SORTS,
                            posts=current_posts([person.id for person in result.items], current_user),
                            q=request.args.get("q", ""), deleted=deleted)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, extract, func, or_, select
+from sqlalchemy import Select, bindparam, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from alliance.activities.models import Activity, ActivityPhoto
@@ -17,22 +17,27 @@ from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
 
-def recent_activities(unit_id: int, limit: int = 10) -> Sequence[Activity]:
-    return db.session.scalars(
-        select(Activity).where(Activity.unit_id == unit_id, Activity.deleted_at.is_(None))
-        .options(selectinload(Activity.photos))
-        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)
-    ).all()
+def recent_activity_rows(unit_id: int, limit: int = 10) -> Sequence[Any]:
+    """The unit page's latest activities as rows: what it shows and the number of photos, in
+    one statement (the photos themselves were a second query of ORM objects)."""
+    photos = (select(func.count(ActivityPhoto.id))
+              .where(ActivityPhoto.activity_id == Activity.id, ActivityPhoto.deleted_at.is_(None))
+              .correlate(Activity).scalar_subquery())
+    stmt = reuse(("recent-activity-rows", limit), lambda: (
+        select(Activity.id, Activity.title, Activity.occurred_on, Activity.kind,
+               photos.label("photo_count"))
+        .where(Activity.unit_id == bindparam("unit_id"), Activity.deleted_at.is_(None))
+        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)))
+    return db.session.execute(stmt, {"unit_id": unit_id}).all()
 
 
 def activity_counts_by_year(unit_id: int) -> list[tuple[int, int]]:
     """[(year, number of activities)], newest year first."""
     year = extract("year", Activity.occurred_on)
-    rows = db.session.execute(
+    rows = db.session.execute(reuse("activity-counts-by-year", lambda: (
         select(year.label("year"), func.count(Activity.id))
-        .where(Activity.unit_id == unit_id, Activity.deleted_at.is_(None))
-        .group_by(year).order_by(year.desc())
-    ).all()
+        .where(Activity.unit_id == bindparam("unit_id"), Activity.deleted_at.is_(None))
+        .group_by(year).order_by(year.desc()))), {"unit_id": unit_id}).all()
     return [(int(y), n) for y, n in rows]
 
 

@@ -443,15 +443,7 @@ def export_three_lists():
 
 def unit_section(unit) -> dict:
     """What the unit page shows of the three lists (a small include in members/unit.html)."""
-    user = current_user
-    needs = db.session.scalars(scoped(select(Need), Need, user).where(Need.unit_id == unit.id)
-                               .order_by(Need.id.desc()).limit(10)).all()
-    resources = db.session.scalars(scoped(select(Resource), Resource, user).where(Resource.unit_id == unit.id)
-                                   .order_by(Resource.id.desc()).limit(10)).all()
-    claims = db.session.scalars(queries.claim_list_query(user, unit_id=unit.id).limit(10)).all()
-    projects = db.session.scalars(queries.project_list_query(user, ListFilters(unit_id=unit.id)).limit(10)).all()
-    return {"needs": needs, "resources": resources, "claims": claims, "projects": projects,
-            "today": local_today()}
+    return queries.unit_lists(current_user, unit.id, local_today())
 
 
 for _action in ("submit", "cancel"):

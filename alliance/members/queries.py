@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from alliance.audit.models import AuditEntry
 from alliance.core.permissions import scoped, visible
@@ -180,26 +180,27 @@ class UnitPage:
 
 def unit_page(unit: MemberUnit, *, history_limit: int = 20, activity_limit: int = 10) -> UnitPage:
     """Everything the unit page shows, in five queries."""
-    from alliance.activities.queries import activity_counts_by_year, recent_activities
+    from alliance.activities.queries import activity_counts_by_year, recent_activity_rows
 
-    roles = db.session.scalars(
-        select(UnitRole).where(UnitRole.unit_id == unit.id, UnitRole.deleted_at.is_(None))
-        .options(selectinload(UnitRole.person))
-        .order_by(UnitRole.ended_on.is_not(None), UnitRole.started_on.desc(), UnitRole.id)
-    ).all()
+    roles = db.session.scalars(reuse("unit-page-roles", lambda: (
+        select(UnitRole).where(UnitRole.unit_id == bindparam("unit_id"), UnitRole.deleted_at.is_(None))
+        .options(joinedload(UnitRole.person, innerjoin=True))  # one query, not two
+        .order_by(UnitRole.ended_on.is_not(None), UnitRole.started_on.desc(), UnitRole.id))),
+        {"unit_id": unit.id}).unique().all()
     role_ids = [r.id for r in roles]
-    history = db.session.scalars(
+    history = db.session.scalars(reuse(("unit-page-history", history_limit), lambda: (
         select(AuditEntry).where(or_(
-            (AuditEntry.record_type == "MemberUnit") & (AuditEntry.record_id == unit.id),
-            (AuditEntry.record_type == "UnitRole") & AuditEntry.record_id.in_(role_ids or [-1]),
-        )).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()).limit(history_limit)
-    ).all()
+            (AuditEntry.record_type == "MemberUnit") & (AuditEntry.record_id == bindparam("unit_id")),
+            (AuditEntry.record_type == "UnitRole")
+            & AuditEntry.record_id.in_(bindparam("role_ids", expanding=True)),
+        )).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()).limit(history_limit))),
+        {"unit_id": unit.id, "role_ids": role_ids or [-1]}).all()
     return UnitPage(
         unit=unit,
         current_roles=[r for r in roles if r.ended_on is None],
         past_roles=[r for r in roles if r.ended_on is not None],
         history=history,
-        activities=recent_activities(unit.id, activity_limit),
+        activities=recent_activity_rows(unit.id, activity_limit),
         activity_counts=activity_counts_by_year(unit.id),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from alliance.activities.models import ACTIVITY_KINDS
 from alliance.core.forms import VersionOnlyForm, blank_to_none
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import (
@@ -93,7 +94,7 @@ def create_unit():
 @roles_required()
 def view_unit(unit_id: int):
     unit = get_visible_or_404(MemberUnit, unit_id, include_deleted=current_user.is_manager)
-    return render_template("members/unit.html", page=unit_page(unit),
+    return render_template("members/unit.html", page=unit_page(unit), activity_kinds=ACTIVITY_KINDS,
                            can_edit=can_edit_unit_records(unit.id) and not unit.is_deleted,
                            can_manage=current_user.is_manager,
                            action_form=VersionOnlyForm(), end_form=EndRoleForm())

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from alliance.activities.models import ACTIVITY_KINDS
+from alliance.audit.queries import history_query
 from alliance.core.forms import VersionOnlyForm, blank_to_none
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import (
@@ -251,8 +252,10 @@ def create_person():
 @roles_required()
 def view_person(person_id: int):
     person = get_visible_or_404(Person, person_id, include_deleted=current_user.is_manager)
-    return render_template("members/person.html", person=person,
-                           roles=person_roles(person, current_user),
+    roles = person_roles(person, current_user)
+    history = db.session.scalars(history_query(
+        {"Person": [person.id], "UnitRole": [r.id for r in roles]}).limit(20)).all()
+    return render_template("members/person.html", person=person, roles=roles, history=history,
                            can_manage=current_user.is_manager, action_form=VersionOnlyForm())
 
 

@@ -78,6 +78,15 @@ def test_the_unit_page_shows_names_and_chinese_local_times(world, sign_in, appoi
     assert "开始日期：空 → 2021年1月21日" in history  # a date value, the Chinese way
     assert "职务：空 → 联络员" in history and "职务名称：空 → 党办主任" in history
     assert "简称：空 → 儿科医院" in history
+    assert "王晓梅 wangxm" in history  # the display name, the login small
+
+
+def test_the_person_page_shows_its_change_log(world, sign_in, appointed):
+    person, _ = appointed
+    html = sign_in(world.staff).get(f"/people/{person.id}").get_data(as_text=True)
+    history = _text(_table(html, "person-history"))
+    assert "姓名：空 → 张轩" in history and "单位：空 → 复旦大学附属儿科医院" in history
+    assert "王晓梅 wangxm" in history and "2026年12月3日 14:05" in history and "示例数据" not in history
 
 
 def test_audit_shows_the_actor_by_name_with_the_login_small(world, sign_in, appointed):
@@ -213,10 +222,10 @@ def _statements(count_queries, client, url: str) -> int:
     return len(counter.statements)
 
 
-@pytest.mark.parametrize("url", ["/audit", "/audit?kind=changes", "/units/{unit}"])
+@pytest.mark.parametrize("url", ["/audit", "/audit?kind=changes", "/units/{unit}", "/people/{person}"])
 def test_change_logs_read_the_same_statements_for_one_entry_or_many(world, db, clerk, sign_in,
                                                                       count_queries, appointed, url):
-    url = url.format(unit=world.unit_a.id)
+    url = url.format(unit=world.unit_a.id, person=appointed[0].id)
     client = sign_in(world.staff)
     few = _statements(count_queries, client, url)
     _more_changes(world, db, clerk, 8)

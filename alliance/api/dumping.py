@@ -147,8 +147,14 @@ def _compiled_rows(schema: ma.Schema) -> tuple[tuple[str, ...], Callable[[Any], 
     return found
 
 
+def _is_row(obj: Any) -> bool:
+    """A SQLAlchemy Row or a named tuple (``core.pagination.plain_rows``): read by attribute,
+    since marshmallow's ``obj[key]`` fails on both with TypeError and falls back to it."""
+    return isinstance(obj, Row) or isinstance(obj, tuple) and hasattr(obj, "_fields")
+
+
 def _attribute_read(obj: Any) -> bool:
-    return not hasattr(obj, "__getitem__") or isinstance(obj, Row)
+    return not hasattr(obj, "__getitem__") or _is_row(obj)
 
 
 def serialize(schema: ma.Schema, obj: Any, many: bool) -> Any:
@@ -156,7 +162,7 @@ def serialize(schema: ma.Schema, obj: Any, many: bool) -> Any:
     if type(schema).get_attribute is not ma.Schema.get_attribute:
         return ma.Schema._serialize(schema, obj, many=many)
     if many and obj is not None:
-        if obj and type(obj) is list and isinstance(obj[0], Row):
+        if obj and type(obj) is list and _is_row(obj[0]):
             positional = _compiled_rows(schema)
             if positional is not None and all(row._fields == positional[0] for row in obj):
                 return [positional[1](row) for row in obj]

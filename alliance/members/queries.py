@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from alliance.audit.models import AuditEntry
 from alliance.core.permissions import scoped, visible
 from alliance.core.search import contains
-from alliance.core.statements import reuse, user_key
+from alliance.core.statements import derived, reuse, user_key
 from alliance.extensions import db
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, MemberUnit, Person, UnitRole
 
@@ -88,6 +88,24 @@ def _unit_list_query(user, filters: UnitFilters, with_roles: bool) -> Select:
                  MemberUnit.name_sort_key, MemberUnit.id)
     stmt = stmt.order_by(*order)
     return stmt.options(current_roles_option()) if with_roles else stmt
+
+
+def unit_rows_query(user, filters: UnitFilters) -> Select:
+    """The unit list page's rows: only the columns it shows (50 units as ORM objects of 22
+    columns were a fifth of the page; issue 7)."""
+    stmt = unit_list_query(user, filters, with_roles=False)
+    return derived(stmt, "list-rows", lambda: stmt.with_only_columns(
+        MemberUnit.id, MemberUnit.sort_order, MemberUnit.name, MemberUnit.is_sample,
+        MemberUnit.category, MemberUnit.tier, MemberUnit.joined_on, MemberUnit.status,
+        MemberUnit.version))
+
+
+def people_rows_query(user, *, q: str | None = None, sort: str = "strokes", deleted: bool = False) -> Select:
+    """The people list page's rows: only the columns it shows."""
+    stmt = people_list_query(user, q=q, sort=sort, deleted=deleted, with_roles=False)
+    return derived(stmt, "list-rows", lambda: stmt.with_only_columns(
+        Person.id, Person.name, Person.is_sample, Person.title, Person.mobile, Person.is_party_member,
+        Person.version))
 
 
 def people_list_query(user, *, q: str | None = None, sort: str = "strokes",

@@ -27,10 +27,11 @@ from alliance.members.queries import (
     UnitFilters,
     current_posts,
     people_list_query,
+    people_rows_query,
     person_roles,
     role_holders,
-    unit_list_query,
     unit_page,
+    unit_rows_query,
 )
 
 
@@ -58,7 +59,7 @@ def list_units():
         deleted=_deleted_view_requested(),
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
-    result = list_page(unit_list_query(current_user, filters, with_roles=False), page, per_page,
+    result = list_page(unit_rows_query(current_user, filters), page, per_page, scalars=False,
                        search=bool(filters.q))
     return render_template("members/units.html", page=result, filters=filters, sorts=UNIT_SORTS,
                            holders=role_holders([unit.id for unit in result.items]),
@@ -221,8 +222,8 @@ def list_people():
     sort = sort if sort in PEOPLE_SORTS else "strokes"
     deleted = _deleted_view_requested()
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
-    result = list_page(people_list_query(current_user, q=request.args.get("q"), sort=sort,
-                                         deleted=deleted, with_roles=False), page, per_page,
+    result = list_page(people_rows_query(current_user, q=request.args.get("q"), sort=sort,
+                                         deleted=deleted), page, per_page, scalars=False,
                        search=bool(request.args.get("q")))
     return render_template("members/people.html", page=result, sort=sort, sorts=PEOPLE_SORTS,
                            posts=current_posts([person.id for person in result.items], current_user),

@@ -7,9 +7,10 @@ from functools import wraps
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, false, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
 
 from alliance.core.roles import ALL_ROLES, LIAISON, MANAGERS
+from alliance.core.statements import reuse, user_key
 from alliance.core.visibility import policy_of
 from alliance.extensions import db, login_manager
 
@@ -71,9 +72,15 @@ def get_visible_or_404(model, record_id: int, user=None, *, include_deleted: boo
                        options: Iterable = ()):
     """Load one record the user may see, or answer 404 (a liaison must not learn that another
     unit's record exists)."""
-    stmt = scoped(select(model), model, user, include_deleted=include_deleted)
-    stmt = stmt.where(model.id == record_id).options(*options)
-    record = db.session.scalars(stmt).first()
+    user = user or current_user
+    options = tuple(options)
+    if options:
+        stmt = scoped(select(model), model, user, include_deleted=include_deleted)
+        record = db.session.scalars(stmt.where(model.id == record_id).options(*options)).first()
+    else:  # the statement built once per model and account (core.statements; issue 7)
+        stmt = reuse(("get-visible", model, user_key(user), include_deleted), lambda: scoped(
+            select(model), model, user, include_deleted=include_deleted).where(model.id == bindparam("record_id")))
+        record = db.session.scalars(stmt, {"record_id": record_id}).first()
     if record is None:
         # A missing id and another unit's or alliance's id are answered and audited alike: the
         # audit trail must not tell which ids exist (nor does the answer).

@@ -26,6 +26,7 @@ from alliance.auth.roles import LIAISON
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
+from alliance.core.statements import reuse
 from alliance.core.types import utcnow
 from alliance.extensions import db
 from alliance.meetings.models import ActionItem, Admission, AgendaItem, Attendance, Meeting, ReplySlip, Speech
@@ -295,12 +296,12 @@ def slip_of_unit(meeting_id: int, unit_id: int | None) -> ReplySlip | None:
 
 def unit_attendance_rates(unit_id: int) -> list[tuple[int, int, int]]:
     """[(year, present, expected)] of the unit's invitees at held meetings, newest year first."""
-    rows = db.session.execute(
+    rows = db.session.execute(reuse("unit-attendance-rates", lambda: (  # built once (issue 7)
         select(Meeting.starts_at, Attendance.status)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Attendance.unit_id == unit_id, Attendance.deleted_at.is_(None),
+        .where(Attendance.unit_id == bindparam("unit_id"), Attendance.deleted_at.is_(None),
                Attendance.reply != "replaced", Meeting.deleted_at.is_(None),
-               Meeting.status == "held")).all()
+               Meeting.status == "held"))), {"unit_id": unit_id}).all()
     years: dict[int, list[int]] = {}
     for starts_at, status in rows:
         year = starts_at.astimezone(LOCAL_TZ).year

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from alliance.activities import services
 from alliance.activities.access import editable_activity, live_photo, send_photo
 from alliance.activities.models import Activity
-from alliance.activities.queries import ActivityFilters, activity_list_query
+from alliance.activities.queries import ActivityFilters, activity_api_page
 from alliance.activities.schemas import (
     ACTIVITY_PATCH_PARTIAL,
     ActivityListArgs,
@@ -19,7 +19,6 @@ from alliance.activities.schemas import (
 )
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
-from alliance.core.pagination import paginate
 from alliance.core.permissions import get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
 from alliance.extensions import db
@@ -43,7 +42,7 @@ def list_activities(page, per_page, **args):
                               date_from=args.get("date_from"), date_to=args.get("date_to"),
                               q=args.get("q"), sort=args.get("sort", "recent"),
                               deleted=bool(args.get("deleted")) and current_user.is_manager)
-    return page_body(paginate(activity_list_query(current_user, filters), page, per_page))
+    return page_body(activity_api_page(current_user, filters, page, per_page))
 
 
 @blp.route("/activities", methods=["POST"])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import url_for
 from flask_smorest.fields import Upload
 
 from alliance.activities.models import ACTIVITY_KINDS
@@ -24,6 +23,7 @@ from alliance.api.schemas import (
     one_of,
     page_schema,
 )
+from alliance.web.filters import row_url
 
 KIND_HELP = "活动类型：" + "、".join(f"{code} {label}" for code, label in ACTIVITY_KINDS.items())
 
@@ -42,11 +42,11 @@ class PhotoSchema(BaseSchema):
         "type": "string", "description": "缩略图（JPEG，最长边480像素）"})
 
     def _url(self, photo) -> str:
-        return url_for("activities_api.get_photo", activity_id=photo.activity_id, photo_id=photo.id)
+        return row_url("activities_api.get_photo", "activity_id", "photo_id")(photo.activity_id, photo.id)
 
     def _thumbnail_url(self, photo) -> str:
-        return url_for("activities_api.get_photo", activity_id=photo.activity_id,
-                       photo_id=photo.id, thumb="true")
+        return row_url("activities_api.get_photo", "activity_id", "photo_id", thumb="true")(
+            photo.activity_id, photo.id)
 
 
 class ActivityFieldsSchema(BaseSchema):

@@ -1,8 +1,6 @@
 """Jinja filters: Chinese dates, masked numbers, labels."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
@@ -26,29 +24,48 @@ def option_tags(choices, selected=None) -> Markup:
         for value, label in choices))
 
 
-# A value no row has, to find where the id goes in a built URL.
-_SENTINEL = 987654321987
+# Values no row has, to find where each id goes in a built URL.
+_SENTINELS = (987654321987, 987654321986, 987654321985)
 
 
-def row_url(endpoint: str, argument: str, **values):
-    """A function from a row's id to its URL for ``endpoint`` (``argument`` the id's name):
-    ``{% set unit_url = row_url('members.view_unit', 'unit_id') %}…{{ unit_url(unit.id) }}``.
+def row_url(endpoint: str, *arguments: str, **values):
+    """A function from a row's id (or ids) to its URL for ``endpoint`` (``arguments`` the ids'
+    names): ``{% set unit_url = row_url('members.view_unit', 'unit_id') %}…{{ unit_url(unit.id) }}``.
 
     ``url_for`` costs ~7 us; a list of 50 rows with a link or two each paid it 50–100 times a
-    page for URLs that differ only in the id (issue 7). The URL is built once per request
-    with a sentinel id and the id put in its place; an endpoint whose URL does not show the
-    sentinel as it is (a converter that is not a plain integer) gets ``url_for`` each time."""
-    key = (endpoint, argument, tuple(sorted(values.items())))
+    page for URLs that differ only in the ids (issue 7). The URL is built once per request
+    with sentinel ids and the ids put in their places; an endpoint whose URL does not show the
+    sentinels as they are (a converter that is not a plain integer) gets ``url_for`` each time."""
+    if not 1 <= len(arguments) <= len(_SENTINELS):
+        raise TypeError("row_url takes one to three id names")
+    key = (endpoint, arguments, tuple(sorted(values.items())))
     cache = g.setdefault("_row_urls", {})
     found = cache.get(key)
     if found is None:
-        arguments: dict[str, Any] = {argument: _SENTINEL, **values}
-        built = url_for(endpoint, **arguments)
-        marker = str(_SENTINEL)
-        if built.count(marker) == 1:
-            head, tail = built.split(marker)
-            found = lambda row_id: f"{head}{int(row_id)}{tail}"  # noqa: E731
+        sentinels = dict(zip(arguments, _SENTINELS, strict=False))
+        built = url_for(endpoint, **{**sentinels, **values})
+        pieces = _split(built, [str(sentinel) for sentinel in sentinels.values()])
+        if pieces is not None:
+            def found(*ids, _pieces=pieces):
+                out = [_pieces[0]]
+                for row_id, piece in zip(ids, _pieces[1:], strict=True):
+                    out.append(str(int(row_id)))
+                    out.append(piece)
+                return "".join(out)
         else:
-            found = lambda row_id: url_for(endpoint, **{argument: row_id}, **values)  # noqa: E731
+            def found(*ids):
+                return url_for(endpoint, **{**dict(zip(arguments, ids, strict=True)), **values})
         cache[key] = found
     return found
+
+
+def _split(url: str, markers: list[str]) -> list[str] | None:
+    """``url`` cut at each marker in turn, or None if one is not there exactly once, in order."""
+    pieces, rest = [], url
+    for marker in markers:
+        if url.count(marker) != 1 or marker not in rest:
+            return None
+        head, rest = rest.split(marker)
+        pieces.append(head)
+    pieces.append(rest)
+    return pieces

@@ -29,3 +29,10 @@ def test_plain_rows_keep_names_and_positions(app, db):
     assert [tuple(row) for row in plain] == [tuple(row) for row in rows]
     twice = db.session.execute(text("SELECT 1 AS id, 2 AS id")).all()
     assert plain_rows(twice) == list(twice)  # a name twice: the Rows are kept
+
+
+def test_row_url_with_two_ids(app):
+    with app.test_request_context("/"):
+        photo_url = row_url("activities_api.get_photo", "activity_id", "photo_id", thumb="true")
+        assert photo_url(12, 345) == url_for("activities_api.get_photo", activity_id=12, photo_id=345,
+                                             thumb="true")

@@ -28,6 +28,17 @@ TABLE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>
 {% endfor %}</tbody></table></body></html>"""
 
 UNIT_COLUMNS = "id, name, category, tier, sort_order, joined_on, status"
+# An API list answers the fields its schema documents: the floor's JSON page reads the same
+# columns (UnitSchema, PersonSchema, ActivitySchema), or it would be a smaller query and page.
+RECORD = "id, version, created_at, updated_at, deleted_at"
+API_UNIT_COLUMNS = (f"{RECORD}, name, short_name, category, uscc, tier, status, joined_on, left_on, "
+                    "sort_order, address, phone, grid, description, is_sample")
+API_PERSON_COLUMNS = f"{RECORD}, name, mobile, email, title, is_party_member, notes, is_sample"
+API_ACTIVITY_COLUMNS = ", ".join(f"a.{c}" for c in (
+    "id", "version", "created_at", "updated_at", "deleted_at", "occurred_on", "kind", "title",
+    "participant_count", "participants", "description", "unit_id", "is_sample"))
+PHOTO_COLUMNS = ("id, activity_id, original_name, content_type, size_bytes, width, height, position, "
+                 "created_at")
 UNIT_ORDERS = {"name": "name_sort_key, id", "joined": "joined_on IS NULL, joined_on DESC, id"}
 UNIT_ORDER = "sort_order IS NULL, sort_order, name_sort_key, id"
 PEOPLE_ORDERS = {"pinyin": "name_pinyin_key, id", "name": "name, id"}
@@ -110,22 +121,37 @@ def activities():
 @app.get("/api/v1/units")
 def api_units():
     where, order = _units_sql()
-    return jsonify(_page_and_count(where, UNIT_COLUMNS, order, {"a": ALLIANCE_ID}, 50))
+    return jsonify(_page_and_count(where, API_UNIT_COLUMNS, order, {"a": ALLIANCE_ID}, 50))
 
 
 @app.get("/api/v1/people")
 def api_people():
     where, params = _people_where()
     order = PEOPLE_ORDERS.get(request.args.get("sort", ""), PEOPLE_ORDER)
-    return jsonify(_page_and_count(where, "id, name, title, mobile, is_party_member", order,
-                                   params, 50))
+    return jsonify(_page_and_count(where, API_PERSON_COLUMNS, order, params, 50))
 
 
 @app.get("/api/v1/activities")
 def api_activities():
-    where = "FROM activities WHERE alliance_id = :a AND deleted_at IS NULL"
-    return jsonify(_page_and_count(where, "id, unit_id, occurred_on, kind, title, participant_count",
-                                   "occurred_on DESC, id DESC", {"a": ALLIANCE_ID}, 50))
+    """The activities with their unit's name, and the page's photos (what an item carries)."""
+    where = ("FROM activities a LEFT JOIN member_units u ON u.id = a.unit_id "
+             "WHERE a.alliance_id = :a AND a.deleted_at IS NULL")
+    limit, offset = _page(50)
+    with engine.connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM activities WHERE alliance_id = :a "
+                                  "AND deleted_at IS NULL"), {"a": ALLIANCE_ID}).scalar()
+        rows = conn.execute(text(f"SELECT {API_ACTIVITY_COLUMNS}, u.name AS unit_name {where} "
+                                 f"ORDER BY a.occurred_on DESC, a.id DESC LIMIT {limit} OFFSET {offset}"),
+                            {"a": ALLIANCE_ID}).mappings().all()
+        items = [dict(row, photos=[]) for row in rows]
+        if items:
+            by_id = {item["id"]: item for item in items}
+            ids = ", ".join(str(int(i)) for i in by_id)
+            for photo in conn.execute(text(f"SELECT {PHOTO_COLUMNS} FROM activity_photos WHERE "  # noqa: S608 - ints
+                                           f"activity_id IN ({ids}) AND deleted_at IS NULL "
+                                           "ORDER BY activity_id, position")).mappings():
+                by_id[photo["activity_id"]]["photos"].append(dict(photo))
+    return jsonify({"items": items, "total": total, "page": offset // limit + 1, "per_page": limit})
 
 
 @app.get("/api/v1/health")

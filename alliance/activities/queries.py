@@ -20,15 +20,19 @@ from alliance.members.models import MemberUnit
 def recent_activity_rows(unit_id: int, limit: int = 10) -> Sequence[Any]:
     """The unit page's latest activities as rows: what it shows and the number of photos, in
     one statement (the photos themselves were a second query of ORM objects)."""
-    photos = (select(func.count(ActivityPhoto.id))
-              .where(ActivityPhoto.activity_id == Activity.id, ActivityPhoto.deleted_at.is_(None))
-              .correlate(Activity).scalar_subquery())
     stmt = reuse(("recent-activity-rows", limit), lambda: (
         select(Activity.id, Activity.title, Activity.occurred_on, Activity.kind,
-               photos.label("photo_count"))
+               _photo_count().label("photo_count"))
         .where(Activity.unit_id == bindparam("unit_id"), Activity.deleted_at.is_(None))
         .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)))
     return db.session.execute(stmt, {"unit_id": unit_id}).all()
+
+
+def _photo_count():
+    """An activity's live photos, counted in its own row (a correlated subquery)."""
+    return (select(func.count(ActivityPhoto.id))
+            .where(ActivityPhoto.activity_id == Activity.id, ActivityPhoto.deleted_at.is_(None))
+            .correlate(Activity).scalar_subquery())
 
 
 def activity_counts_by_year(unit_id: int) -> list[tuple[int, int]]:
@@ -150,9 +154,7 @@ def _activity_api_photos() -> Select:
 
 def _activity_rows(user, filters: ActivityFilters) -> tuple[Select, Select]:
     listed = _activities(user, filters)
-    photos = (select(func.count(ActivityPhoto.id))
-              .where(ActivityPhoto.activity_id == Activity.id, ActivityPhoto.deleted_at.is_(None))
-              .correlate(Activity).scalar_subquery())
+    photos = _photo_count()
     rows = (listed.with_only_columns(
         Activity.id, Activity.unit_id, Activity.occurred_on, Activity.kind, Activity.title,
         Activity.participant_count, Activity.is_sample, Activity.version,

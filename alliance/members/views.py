@@ -99,7 +99,7 @@ def view_unit(unit_id: int):
     return render_template("members/unit.html", page=unit_page(unit), activity_kinds=ACTIVITY_KINDS,
                            can_edit=can_edit_unit_records(unit.id) and not unit.is_deleted,
                            can_manage=current_user.is_manager,
-                           action_form=VersionOnlyForm(), end_form=EndRoleForm())
+                           action_form=VersionOnlyForm())
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])

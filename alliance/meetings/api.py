@@ -22,7 +22,7 @@ from alliance.meetings.queries import (
     attendance_count_query,
     attendance_counts,
     attendance_query,
-    meeting_list_query,
+    meeting_api_page,
     reply_slips,
 )
 from alliance.meetings.schemas import (
@@ -78,7 +78,7 @@ def list_meetings(page, per_page, **args):
     """会议列表（联络员只看到本单位受邀的会议）"""
     filters = MeetingFilters(kind=args.get("kind"), status=args.get("status"),
                              year=args.get("year"), q=args.get("q"))
-    return page_body(paginate(meeting_list_query(current_user, filters, with_names=True), page, per_page))
+    return page_body(meeting_api_page(current_user, filters, page, per_page))
 
 
 @blp.route("/meetings", methods=["POST"])

@@ -127,6 +127,27 @@ class Meeting(AllianceRecord, db.Model):
     def status_label(self) -> str:
         return MEETING_STATUSES.label(self.status)
 
+    # The API's names of the host unit, chair and recorder (MeetingSchema). Without one there is
+    # no name: AttributeError, and the API leaves the key out, as it did reading "host_unit.name"
+    # (queries.MeetingItem reads the same way; a plain attribute lets the dump be compiled).
+    @property
+    def host_unit_name(self) -> str:
+        if self.host_unit is None:
+            raise AttributeError("host_unit_name")
+        return self.host_unit.name
+
+    @property
+    def chair_name(self) -> str:
+        if self.chair is None:
+            raise AttributeError("chair_name")
+        return self.chair.name
+
+    @property
+    def recorder_name(self) -> str:
+        if self.recorder is None:
+            raise AttributeError("recorder_name")
+        return self.recorder.name
+
     def __str__(self) -> str:
         return self.title
 

@@ -86,9 +86,10 @@ class MeetingFields(BaseSchema):
 class MeetingSchema(RecordSchema, MeetingFields):
     kind_label = Str(dump_only=True)
     status_label = Str(dump_only=True)
-    host_unit_name = Str(dump_only=True, attribute="host_unit.name", allow_none=True)
-    chair_name = Str(dump_only=True, attribute="chair.name", allow_none=True)
-    recorder_name = Str(dump_only=True, attribute="recorder.name", allow_none=True)
+    # Meeting's properties (left out without one, as "host_unit.name" was), MeetingItem's slots.
+    host_unit_name = Str(dump_only=True, allow_none=True)
+    chair_name = Str(dump_only=True, allow_none=True)
+    recorder_name = Str(dump_only=True, allow_none=True)
     is_sample = Bool(dump_only=True)
 
 

@@ -40,7 +40,7 @@ from alliance.meetings.queries import (
     attendance_count_query,
     attendance_counts,
     attendance_query,
-    meeting_list_query,
+    meeting_rows_query,
     meeting_sections,
     reply_slips,
     slip_counts,
@@ -113,7 +113,8 @@ def list_meetings():
                              year=request.args.get("year", type=int),
                              q=(request.args.get("q") or "").strip()[:100] or None)
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    result = list_page(meeting_list_query(current_user, filters), page, per_page)
+    rows, counted = meeting_rows_query(current_user, filters)
+    result = list_page(rows, page, per_page, scalars=False, count=counted, search=bool(filters.q))
     return render_template("meetings/list.html", page=result, filters=filters, kinds=MEETING_KINDS,
                            statuses=MEETING_STATUSES, can_create=current_user.is_manager)
 

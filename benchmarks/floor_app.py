@@ -108,12 +108,52 @@ def units():
                                   rows=rows)
 
 
+# The unit page is a record with what hangs off it: the floor reads the same things the app's
+# unit page reads (its statements, as plain SQL), one statement each: the unit; its roles with
+# their people; its change log; its latest activities with their photo counts; activities per
+# year; its attendance at held meetings; its newest needs, resources, claims and projects.
+_YEAR = {"sqlite": "CAST(strftime('%Y', occurred_on) AS INTEGER)",
+         "postgresql": "CAST(EXTRACT(year FROM occurred_on) AS INTEGER)"}
+UNIT_PAGE_SQL = (
+    ("unit", "SELECT * FROM member_units WHERE id = :id AND alliance_id = :a AND deleted_at IS NULL"),
+    ("roles", "SELECT r.id, r.role, r.title, r.started_on, r.ended_on, r.version, p.id AS person_id, "
+              "p.name FROM unit_roles r JOIN people p ON p.id = r.person_id WHERE r.unit_id = :id "
+              "AND r.deleted_at IS NULL ORDER BY r.ended_on IS NOT NULL, r.started_on DESC, r.id"),
+    ("history", "SELECT * FROM audit_entries WHERE (record_type = 'MemberUnit' AND record_id = :id) "
+                "OR (record_type = 'UnitRole' AND record_id IN (SELECT id FROM unit_roles WHERE "
+                "unit_id = :id AND deleted_at IS NULL)) ORDER BY occurred_at DESC, id DESC LIMIT 20"),
+    ("activities", "SELECT a.id, a.title, a.occurred_on, a.kind, (SELECT count(*) FROM activity_photos f "
+                   "WHERE f.activity_id = a.id AND f.deleted_at IS NULL) AS photos FROM activities a "
+                   "WHERE a.unit_id = :id AND a.deleted_at IS NULL ORDER BY a.occurred_on DESC, a.id DESC "
+                   "LIMIT 10"),
+    ("years", "SELECT {year} AS year, count(*) FROM activities WHERE unit_id = :id AND deleted_at IS NULL "
+              "GROUP BY 1 ORDER BY 1 DESC"),
+    ("attendance", "SELECT m.starts_at, t.status FROM meeting_attendances t JOIN meetings m ON "
+                   "m.id = t.meeting_id WHERE t.unit_id = :id AND t.deleted_at IS NULL AND "
+                   "t.reply != 'replaced' AND m.deleted_at IS NULL AND m.status = 'held'"),
+    ("lists", "SELECT * FROM (SELECT 'needs' AS kind, id, title, status FROM needs WHERE alliance_id = :a "
+              "AND deleted_at IS NULL AND unit_id = :id ORDER BY id DESC LIMIT 10) AS n UNION ALL "
+              "SELECT * FROM (SELECT 'resources', id, title, status FROM resources WHERE alliance_id = :a "
+              "AND deleted_at IS NULL AND unit_id = :id ORDER BY id DESC LIMIT 10) AS r UNION ALL "
+              "SELECT * FROM (SELECT 'claims', c.id, coalesce(n.title, p.title), c.status FROM claims c "
+              "LEFT JOIN needs n ON n.id = c.need_id LEFT JOIN projects p ON p.id = c.project_id "
+              "WHERE c.alliance_id = :a AND c.deleted_at IS NULL AND c.unit_id = :id ORDER BY c.id DESC "
+              "LIMIT 10) AS c UNION ALL SELECT * FROM (SELECT 'projects', id, title, stage FROM projects "
+              "WHERE alliance_id = :a AND deleted_at IS NULL AND (lead_unit_id = :id OR id IN (SELECT "
+              "project_id FROM project_partners WHERE unit_id = :id)) ORDER BY id DESC LIMIT 10) AS p"),
+)
+
+
 @app.get("/units/<int:unit_id>")
 def unit(unit_id: int):
-    rows = _rows("SELECT id, name, category, tier, status, joined_on, address, phone, grid "
-                 "FROM member_units WHERE id = :id AND alliance_id = :a AND deleted_at IS NULL",
-                 {"id": unit_id, "a": ALLIANCE_ID})
-    return render_template_string(TABLE, title="成员单位", columns=["字段"] * 9, rows=rows)
+    params = {"id": unit_id, "a": ALLIANCE_ID}
+    year = _YEAR.get(engine.dialect.name, _YEAR["sqlite"])
+    rows = []
+    with engine.connect() as conn:
+        for name, sql in UNIT_PAGE_SQL:
+            for row in conn.execute(text(sql.replace("{year}", year)), params):
+                rows.append((name, *row))
+    return render_template_string(TABLE, title="成员单位", columns=["部分", "字段"], rows=rows)
 
 
 @app.get("/people")

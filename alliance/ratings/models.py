@@ -39,6 +39,23 @@ NOMINATIONS = Choices(
 LEVELS = Choices(("district", "区级"), ("township", "镇级"))
 STAR_LABELS = {5: "五星", 4: "四星", 3: "三星", 2: "二星", 1: "一星"}
 
+
+# A rating's labels from its columns, for pages that read rows instead of Ratings (issue 7).
+def level_of(stars: int | None, nomination: str | None) -> str | None:
+    """区级 for a five-star organization the district approved, else 镇级 (with stars)."""
+    if not stars:
+        return None
+    return "district" if nomination == "approved" else "township"
+
+
+def level_label(stars: int | None, nomination: str | None) -> str:
+    level = level_of(stars, nomination)
+    return LEVELS.label(level) if level else ""
+
+
+def stars_label(stars: int | None) -> str:
+    return STAR_LABELS.get(stars or 0, "未评星")
+
 _LIVE = text("deleted_at IS NULL")
 
 
@@ -198,17 +215,15 @@ class Rating(AllianceRecord, db.Model):
     @property
     def level(self) -> str | None:
         """区级 for a five-star organization the district approved, else 镇级 (with stars)."""
-        if not self.stars:
-            return None
-        return "district" if self.nomination == "approved" else "township"
+        return level_of(self.stars, self.nomination)
 
     @property
     def level_label(self) -> str:
-        return LEVELS.label(self.level) if self.level else ""
+        return level_label(self.stars, self.nomination)
 
     @property
     def stars_label(self) -> str:
-        return STAR_LABELS.get(self.stars or 0, "未评星")
+        return stars_label(self.stars)
 
     @property
     def nomination_label(self) -> str:

@@ -17,7 +17,16 @@ from alliance.core.roles import EDITORS
 from alliance.extensions import db
 from alliance.ratings import bp, queries, scoring, services
 from alliance.ratings.access import editable_rating, organization_for_rating, rating_options
-from alliance.ratings.models import RATING_STATUSES, STAR_LABELS, PartyOrganization, Rating, RatingObjection, Rubric
+from alliance.ratings.models import (
+    RATING_STATUSES,
+    STAR_LABELS,
+    PartyOrganization,
+    Rating,
+    RatingObjection,
+    Rubric,
+    level_label,
+    stars_label,
+)
 
 
 def _int(value) -> int | None:
@@ -63,6 +72,11 @@ def distribution_chart(figures: dict):
                      {"数量": [figures["by_stars"][k] for k in ("5", "4", "3")]})
 
 
+# What the lists show of a rating (read as rows; labels from the columns, as Rating's are).
+OVERVIEW_COLUMNS = ("stars", "nomination", "organization_name", "total")
+CYCLE_COLUMNS = ("organization_name", "status", "self_total", "total", "stars")
+
+
 @bp.route("/ratings")
 @roles_required()
 def overview():
@@ -73,11 +87,12 @@ def overview():
     stars = _int(request.args.get("stars"))
     filters = queries.RatingFilters(year=year, status="confirmed",
                                     stars=stars if stars in (3, 4, 5) else None)
-    result = list_page(queries.rating_list_query(current_user, filters).options(*queries.list_options()),
-                       page, per_page, count=queries.rating_count_query(current_user, filters))
+    rows, counted = queries.rating_rows_query(current_user, filters, OVERVIEW_COLUMNS)
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
     return render_template("ratings/overview.html", year=year, figures=figures, progress=progress,
                            statuses=RATING_STATUSES, dist_chart=distribution_chart(figures), page=result,
-                           stars=stars, star_labels=STAR_LABELS, years=queries.years(current_user))
+                           stars=stars, star_labels=STAR_LABELS, years=queries.years(current_user),
+                           stars_label=stars_label, level_label=level_label)
 
 
 @bp.route("/ratings/cycle")
@@ -88,10 +103,11 @@ def cycle():
     status = status if status in RATING_STATUSES else None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
     filters = queries.RatingFilters(year=year, status=status, order="recent")
-    result = list_page(queries.rating_list_query(current_user, filters).options(*queries.list_options()),
-                       page, per_page, count=queries.rating_count_query(current_user, filters))
+    rows, counted = queries.rating_rows_query(current_user, filters, CYCLE_COLUMNS)
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
     return render_template("ratings/cycle.html", year=year, status=status, page=result,
-                           statuses=RATING_STATUSES, progress=queries.progress(current_user, year))
+                           statuses=RATING_STATUSES, progress=queries.progress(current_user, year),
+                           stars_label=stars_label)
 
 
 @bp.route("/ratings/notice")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from alliance.auth.roles import LIAISON
 from alliance.core.dates import LOCAL_TZ
-from alliance.core.permissions import scoped
+from alliance.core.permissions import deny, scoped
 from alliance.core.search import contains
 from alliance.core.statements import reuse, user_key
 from alliance.core.types import utcnow
@@ -274,15 +274,12 @@ class Counts:
 
 
 def attendance_counts(meeting_id: int, user=None) -> Counts:
-    """One grouped query; a liaison's counts cover only their own unit."""
-    stmt = select(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None),
-                  func.count()).where(Attendance.meeting_id == meeting_id,
-                                      Attendance.deleted_at.is_(None))
-    if user is not None and not user.reads_all_units:
-        stmt = stmt.where(Attendance.unit_id == (user.unit_id or -1))
+    """One grouped query; a liaison's counts cover only their own unit. Its statement is built
+    once for all accounts that read every unit, and once per unit (issue 7)."""
+    unit = None if user is None or user.reads_all_units else (user.unit_id or -1)
+    stmt = reuse(("attendance-counts", unit), lambda: _attendance_counts(unit))
     counts = Counts()
-    for status, reply, is_sub, n in db.session.execute(
-            stmt.group_by(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None))):
+    for status, reply, is_sub, n in db.session.execute(stmt, {"meeting_id": meeting_id}):
         if reply == "replaced":
             continue  # their substitute counts instead
         counts.invited += n
@@ -292,6 +289,26 @@ def attendance_counts(meeting_id: int, user=None) -> Counts:
         if reply == "pending":
             counts.pending_reply += n
     return counts
+
+
+def _attendance_counts(unit: int | None) -> Select:
+    stmt = select(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None),
+                  func.count()).where(Attendance.meeting_id == bindparam("meeting_id", type_=Integer),
+                                      Attendance.deleted_at.is_(None))
+    if unit is not None:
+        stmt = stmt.where(Attendance.unit_id == unit)
+    return stmt.group_by(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None))
+
+
+def meeting_for_page(meeting_id: int, user) -> Meeting:
+    """``get_visible_or_404(Meeting, meeting_id, options=PAGE_OPTIONS)`` with its statement
+    built once per account (the options made it build a new one each request)."""
+    stmt = reuse(("meeting-page", user_key(user)), lambda: scoped(select(Meeting), Meeting, user).where(
+        Meeting.id == bindparam("record_id", type_=Integer)).options(*PAGE_OPTIONS))
+    record = db.session.scalars(stmt, {"record_id": meeting_id}).first()
+    if record is None:  # answered and audited as get_visible_or_404 does
+        deny(404, f"Meeting {meeting_id} 不存在或不在本账号的可见范围内")
+    return record
 
 
 def _attendances(meeting: Meeting, user, *, sort: str, unit_id: int | None = None,
@@ -411,11 +428,13 @@ class SlipCounts:
 
 
 def slip_counts(meeting_id: int, user) -> SlipCounts:
-    """How many invited units answered (a liaison: their own unit only): one grouped query."""
-    stmt = (scoped(select(ReplySlip.status, func.count()), ReplySlip, user)
-            .where(ReplySlip.meeting_id == meeting_id).group_by(ReplySlip.status))
+    """How many invited units answered (a liaison: their own unit only): one grouped query,
+    its statement built once per account."""
+    stmt = reuse(("slip-counts", user_key(user)), lambda: (
+        scoped(select(ReplySlip.status, func.count()), ReplySlip, user)
+        .where(ReplySlip.meeting_id == bindparam("meeting_id", type_=Integer)).group_by(ReplySlip.status)))
     counts = SlipCounts()
-    for status, n in db.session.execute(stmt):
+    for status, n in db.session.execute(stmt, {"meeting_id": meeting_id}):
         counts.total += n
         counts.answered += n if status == "answered" else 0
     return counts

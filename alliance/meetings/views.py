@@ -34,12 +34,12 @@ from alliance.meetings.models import (
 )
 from alliance.meetings.queries import (
     DETAIL_OPTIONS,
-    PAGE_OPTIONS,
     ROSTER_SORTS,
     MeetingFilters,
     attendance_count_query,
     attendance_counts,
     attendance_query,
+    meeting_for_page,
     meeting_rows_query,
     meeting_sections,
     reply_slips,
@@ -122,7 +122,7 @@ def list_meetings():
 @bp.route("/meetings/<int:meeting_id>")
 @roles_required()
 def view_meeting(meeting_id: int):
-    meeting = get_visible_or_404(Meeting, meeting_id, options=PAGE_OPTIONS)
+    meeting = meeting_for_page(meeting_id, current_user)
     counts = attendance_counts(meeting.id, current_user)
     own_slip = slip_of_unit(meeting.id, current_user.unit_id) if current_user.role == LIAISON else None
     return render_template("meetings/detail.html", meeting=meeting, counts=counts,

@@ -268,7 +268,7 @@ def _order_for_liaison(order_id):
 @blp.response(200, EventPage)
 def list_events(page, per_page, **args):
     """文明实践活动（联络员：本单位的）"""
-    return page_body(paginate(queries.event_list_query(current_user, **args), page, per_page))
+    return page_body(queries.event_api_page(current_user, page, per_page, **args))
 
 
 @blp.route("/civic-events", methods=["POST"])

@@ -154,7 +154,8 @@ def order_action(order_id: int):
 def events():
     page, per_page = _page_args()
     venue_id = request.args.get("venue_id", type=int)
-    result = list_page(queries.event_list_query(current_user, venue_id=venue_id, shown="page"), page, per_page)
+    rows, counted = queries.event_rows_query(current_user, venue_id=venue_id)
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
     return render_template("civic/events.html", page=result, can_create=current_user.is_editor)
 
 

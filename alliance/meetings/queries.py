@@ -359,6 +359,24 @@ def attendance_count_query(meeting: Meeting, user, *, unit_id: int | None = None
     return stmt
 
 
+def attendance_rows_query(meeting: Meeting, user, *, sort: str = "strokes",
+                          status: str | None = None) -> tuple[Select, Select]:
+    """The attendance list page's rows: the columns it shows, with the person's, substitute's
+    and unit's names joined (not ORM invitees), in the order asked, and the statement that
+    counts them (``attendance_count_query``); built once per meeting, account and filters."""
+    def build() -> tuple[Select, Select]:
+        substitute = aliased(Person)
+        rows = (_attendances(meeting, user, sort=sort, status=status)
+                .outerjoin(substitute, substitute.id == Attendance.substitute_for_id)
+                .with_only_columns(
+                    Attendance.id, Attendance.version, Person.name.label("person_name"),
+                    substitute.name.label("substitute_name"), MemberUnit.name.label("unit_name"),
+                    Attendance.capacity, Attendance.reply, Attendance.leave_reason, Attendance.status,
+                    Attendance.signed_in_at, Attendance.self_signed))
+        return rows, attendance_count_query(meeting, user, status=status)
+    return reuse(("attendance-rows", meeting.id, user_key(user), sort, status), build)
+
+
 def roster_rows(meeting: Meeting, user, *, sort: str = "strokes") -> Sequence[Any]:
     """The same invitees as plain rows of the columns a roster prints (no ORM objects: an
     export of 2,000 invitees spent most of its time building them)."""

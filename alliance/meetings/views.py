@@ -23,9 +23,11 @@ from alliance.meetings import bp, documents, services
 from alliance.meetings.forms import MeetingForm, SignInForm
 from alliance.meetings.models import (
     ACTION_STATUSES,
+    ATTENDANCE_STATUSES,
     CAPACITIES,
     MEETING_KINDS,
     MEETING_STATUSES,
+    REPLIES,
     ActionItem,
     Attendance,
     CalendarFeed,
@@ -36,9 +38,9 @@ from alliance.meetings.queries import (
     DETAIL_OPTIONS,
     ROSTER_SORTS,
     MeetingFilters,
-    attendance_count_query,
     attendance_counts,
     attendance_query,
+    attendance_rows_query,
     meeting_for_page,
     meeting_rows_query,
     meeting_sections,
@@ -301,13 +303,14 @@ def attendance_list(meeting_id: int):
     status = request.args.get("status") or None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 50)
     status = status if status in ("invited", *services.MARKABLE) else None
-    result = list_page(attendance_query(meeting, current_user, sort=sort, status=status, names_only=True),
-                       page, per_page, count=attendance_count_query(meeting, current_user, status=status))
+    rows, counted = attendance_rows_query(meeting, current_user, sort=sort, status=status)
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
     # The per-row form's address: the url_for of attendance 0 without its "0/mark" tail.
     mark_prefix = url_for("meetings.mark_attendance", meeting_id=meeting.id, attendance_id=0)[:-len("0/mark")]
     return render_template("meetings/attendance.html", meeting=meeting, page=result, sort=sort,
-                           mark_prefix=mark_prefix,
-                           sorts=ROSTER_SORTS, counts=attendance_counts(meeting.id, current_user),
+                           mark_prefix=mark_prefix, capacities=CAPACITIES, replies=REPLIES,
+                           attendance_statuses=ATTENDANCE_STATUSES, sorts=ROSTER_SORTS,
+                           counts=attendance_counts(meeting.id, current_user),
                            can_manage=current_user.is_manager, can_export=current_user.reads_all_units)
 
 

@@ -25,6 +25,10 @@ ATTENDANCES = ("FROM meeting_attendances t JOIN people p ON p.id = t.person_id "
                "LEFT JOIN member_units u ON u.id = t.unit_id "
                "LEFT JOIN people s ON s.id = t.substitute_for_id "
                "WHERE t.alliance_id = :a AND t.deleted_at IS NULL AND t.meeting_id = :m")
+ATTENDANCE_COUNT = ("FROM meeting_attendances t WHERE t.alliance_id = :a AND t.deleted_at IS NULL "
+                    "AND t.meeting_id = :m")
+# HTML lists count their rows as core.pagination does (up to 1,000 or four pages past the one shown).
+PAGE_COUNT_BOUND, PAGES_AHEAD = 1000, 4
 # The app's roster order (queries._attendances, sort=strokes).
 ATTENDANCE_ORDER = "p.name_stroke_key, t.id"
 
@@ -47,6 +51,21 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
     def plain(row) -> dict:
         return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row._mapping.items()}
 
+    def counted_rows(sql: str, count_where: str, per_page: int, **params) -> list:
+        """A list page's rows and, when the page is full, its rows counted up to the bound, as the
+        app's pager does (core.pagination.list_page; floor_app._list_rows): the same queries as
+        the page. The count has the app's WHERE without the sort's joins."""
+        bound_params = {"a": alliance_id, **params}
+        with engine.connect() as conn:
+            found = conn.execute(text(sql), bound_params).all()
+            start = offset(per_page)
+            if found and len(found) < per_page or not found and start == 0:
+                return found
+            bound = max(PAGE_COUNT_BOUND, (start // per_page + 1 + PAGES_AHEAD) * per_page)
+            conn.execute(text(f"SELECT count(*) FROM (SELECT 1 {count_where} LIMIT {bound + 1}) AS page_rows"),  # noqa: S608 - constants
+                         bound_params).scalar()
+        return found
+
     def page_and_count(where: str, sql: str, **params) -> dict:
         with engine.connect() as conn:
             bound = {"a": alliance_id, **params}
@@ -57,9 +76,9 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
 
     @app.get("/meetings")
     def meeting_list():
-        found = rows(f"SELECT m.title, m.kind, m.status, m.starts_at, m.venue {MEETINGS} "
-                     f"ORDER BY m.starts_at DESC, m.id DESC LIMIT {LIST_PER_PAGE} "
-                     f"OFFSET {offset(LIST_PER_PAGE)}")
+        found = counted_rows(f"SELECT m.title, m.kind, m.status, m.starts_at, m.venue {MEETINGS} "
+                             f"ORDER BY m.starts_at DESC, m.id DESC LIMIT {LIST_PER_PAGE} "
+                             f"OFFSET {offset(LIST_PER_PAGE)}", MEETINGS, LIST_PER_PAGE)
         return render_template_string(table, title="联席会议", columns=["名称", "类型", "状态", "时间", "地点"],
                                       rows=[tuple(r) for r in found])
 
@@ -75,9 +94,10 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
 
     @app.get("/meetings/<int:meeting_id>/attendance")
     def attendance(meeting_id: int):
-        found = rows(f"SELECT p.name, s.name, u.name, t.capacity, t.reply, t.leave_reason, t.status, "
-                     f"t.signed_in_at {ATTENDANCES} ORDER BY {ATTENDANCE_ORDER} "
-                     f"LIMIT {ATTENDANCE_PER_PAGE} OFFSET {offset(ATTENDANCE_PER_PAGE)}", m=meeting_id)
+        found = counted_rows(f"SELECT p.name, s.name, u.name, t.capacity, t.reply, t.leave_reason, t.status, "
+                             f"t.signed_in_at {ATTENDANCES} ORDER BY {ATTENDANCE_ORDER} "
+                             f"LIMIT {ATTENDANCE_PER_PAGE} OFFSET {offset(ATTENDANCE_PER_PAGE)}",
+                             ATTENDANCE_COUNT, ATTENDANCE_PER_PAGE, m=meeting_id)
         return render_template_string(table, title="参会人员",
                                       columns=["姓名", "代会", "单位", "身份", "回执", "事由", "出席", "签到"],
                                       rows=[tuple(r) for r in found])
@@ -98,8 +118,7 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
     @app.get("/api/v1/meetings/<int:meeting_id>/attendance")
     def api_attendance(meeting_id: int):
         return jsonify(page_and_count(
-            "FROM meeting_attendances t WHERE t.alliance_id = :a AND t.deleted_at IS NULL "
-            "AND t.meeting_id = :m",
+            ATTENDANCE_COUNT,
             f"SELECT t.id, t.version, t.created_at, t.updated_at, t.deleted_at, t.person_id, "
             f"p.name AS person_name, t.unit_id, u.name AS unit_name, t.capacity, t.status, t.reply, "
             f"t.leave_reason, t.substitute_for_id, s.name AS substitute_for_name, t.signed_in_at, "

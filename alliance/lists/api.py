@@ -90,8 +90,8 @@ def create_category(data):
 @blp.response(200, NeedPage)
 def list_needs(page, per_page, **args):
     """需求清单（联络员：全联盟已提交的需求和本单位草稿）"""
-    stmt = queries.need_list_query(current_user, _filters(args), today=services.local_today())
-    return page_body(paginate(stmt, page, per_page))
+    return page_body(queries.need_api_page(current_user, _filters(args), page, per_page,
+                                           today=services.local_today()))
 
 
 @blp.route("/needs", methods=["POST"])
@@ -182,7 +182,7 @@ def need_suggestions(need_id, limit=10):
 @blp.response(200, ResourcePage)
 def list_resources(page, per_page, **args):
     """资源清单（联络员：全联盟可提供的资源和本单位草稿）"""
-    return page_body(paginate(queries.resource_list_query(current_user, _filters(args)), page, per_page))
+    return page_body(queries.resource_api_page(current_user, _filters(args), page, per_page))
 
 
 @blp.route("/resources", methods=["POST"])
@@ -265,9 +265,7 @@ def resource_suggestions(resource_id, limit=10):
 @blp.response(200, ProjectPage)
 def list_projects(page, per_page, **args):
     """项目清单（联络员：已发布的项目和本单位牵头的项目）"""
-    found = paginate(queries.project_list_query(current_user, _filters(args), detail=True), page, per_page)
-    found.items = queries.project_list_items(found.items)
-    return page_body(found)
+    return page_body(queries.project_api_page(current_user, _filters(args), page, per_page))
 
 
 @blp.route("/projects", methods=["POST"])

@@ -106,6 +106,10 @@ class Need(AllianceRecord, db.Model):
         return NEED_STATUSES.label(self.status)
 
     @property
+    def category_name(self) -> str:
+        return self.category.name
+
+    @property
     def source_label(self) -> str:
         return SOURCE_KINDS.label(self.source_kind)
 
@@ -160,6 +164,10 @@ class Resource(AllianceRecord, db.Model):
     @property
     def status_label(self) -> str:
         return RESOURCE_STATUSES.label(self.status)
+
+    @property
+    def category_name(self) -> str:
+        return self.category.name
 
     @property
     def capacity_text(self) -> str:
@@ -227,6 +235,10 @@ class Project(AllianceRecord, db.Model):
     @property
     def stage_label(self) -> str:
         return PROJECT_STAGES.label(self.stage)
+
+    @property
+    def category_name(self) -> str:
+        return self.category.name
 
     def __str__(self) -> str:
         return self.title

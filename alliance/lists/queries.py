@@ -2,10 +2,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import astuple, dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Row, Select, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Row,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from alliance.core.permissions import scoped
@@ -46,7 +61,8 @@ class ListFilters:
     kind: str | None = None
 
 
-def need_list_query(user, filters: ListFilters, *, today: date) -> Select:
+def need_list_query(user, filters: ListFilters, *, today: date, plain: bool = False) -> Select:
+    """Needs the user may see, newest first; ``plain``: without loader options (to read rows)."""
     stmt = scoped(select(Need), Need, user)
     if filters.category_id:
         stmt = stmt.where(Need.category_id == filters.category_id)
@@ -62,13 +78,16 @@ def need_list_query(user, filters: ListFilters, *, today: date) -> Select:
         stmt = stmt.where(Need.wanted_by < today, Need.status.in_(("draft", *OPEN_NEED_STATUSES)))
     if filters.q:
         stmt = stmt.where(or_(contains(Need.title, filters.q), contains(Need.source_name, filters.q)))
-    # A row shows (and the API dumps) the category's and the unit's names only: joined into the
-    # page's own SELECT, not two more queries of whole rows.
-    return stmt.order_by(Need.id.desc()).options(joinedload(Need.category).load_only(ListCategory.name),
+    stmt = stmt.order_by(Need.id.desc())
+    if plain:
+        return stmt
+    # A row shows the category's and the unit's names only: joined into the page's own SELECT,
+    # not two more queries of whole rows.
+    return stmt.options(joinedload(Need.category).load_only(ListCategory.name),
                                                  joinedload(Need.unit).load_only(MemberUnit.name))
 
 
-def resource_list_query(user, filters: ListFilters) -> Select:
+def resource_list_query(user, filters: ListFilters, *, plain: bool = False) -> Select:
     stmt = scoped(select(Resource), Resource, user)
     if filters.category_id:
         stmt = stmt.where(Resource.category_id == filters.category_id)
@@ -80,15 +99,17 @@ def resource_list_query(user, filters: ListFilters) -> Select:
         stmt = stmt.where(Resource.kind == filters.kind)
     if filters.q:
         stmt = stmt.where(contains(Resource.title, filters.q))
-    return stmt.order_by(Resource.id.desc()).options(
+    stmt = stmt.order_by(Resource.id.desc())
+    if plain:
+        return stmt
+    return stmt.options(
         joinedload(Resource.category).load_only(ListCategory.name),
         joinedload(Resource.unit).load_only(MemberUnit.name))
 
 
-def project_list_query(user, filters: ListFilters, *, detail: bool = False) -> Select:
-    """Projects the user may see, newest first. ``detail`` (the API list, with
-    ``project_list_items``) joins each project's category name and lead unit into the page's
-    SELECT; without it (the home panel, the unit page: title and stage) nothing more."""
+def project_list_query(user, filters: ListFilters) -> Select:
+    """Projects the user may see, newest first (the API list reads them as rows,
+    ``project_api_page``; the home panel and the unit page their title and stage)."""
     stmt = scoped(select(Project), Project, user)
     if filters.category_id:
         stmt = stmt.where(Project.category_id == filters.category_id)
@@ -99,59 +120,204 @@ def project_list_query(user, filters: ListFilters, *, detail: bool = False) -> S
         stmt = stmt.where(or_(Project.lead_unit_id == filters.unit_id, Project.id.in_(partner)))
     if filters.q:
         stmt = stmt.where(contains(Project.title, filters.q))
-    stmt = stmt.order_by(Project.id.desc())
-    if not detail:
-        return stmt
-    return stmt.options(joinedload(Project.category).load_only(ListCategory.name),
-                        joinedload(Project.lead_unit).load_only(MemberUnit.name))
+    return stmt.order_by(Project.id.desc())
 
 
-class ProjectListItem(dict):
-    """A project of a list with its partners, needs, resources and stage changes as plain
-    dicts of what ``ProjectSchema`` shows of them (``UnitRef``, ``NeedRef``,
-    ``TransitionSchema``); any other key (``item["title"]``, as a schema reads it) is the
-    project's own attribute. A mapping, so that dumping reads each value with one lookup."""
+class UnitRefRow(NamedTuple):
+    """What ``UnitRef`` dumps of a unit (a named tuple: dumped by position, ``api.dumping``)."""
 
-    __slots__ = ("project",)
-
-    def __init__(self, project: Project):
-        super().__init__(partners=[], needs=[], resources=[], transitions=[])
-        self.project = project
-
-    def __missing__(self, key: str):
-        return getattr(self.project, key)
+    id: int
+    name: str
 
 
-def project_list_items(projects: Sequence[Project]) -> list[ProjectListItem]:
-    """``projects`` with their references, in four column queries whatever their number, in the
-    relationships' orders. Loading them as related ORM objects (four ``selectinload``) cost
-    ~15 ms of a 50-project API page; these read ~200 rows as tuples."""
-    items = [ProjectListItem(p) for p in projects]
-    if not items:
-        return items
-    by_id = {item.project.id: item for item in items}
-    ids = list(by_id)
-    for project_id, unit_id, name in db.session.execute(
-            select(project_partners.c.project_id, MemberUnit.id, MemberUnit.name)
-            .join(MemberUnit, MemberUnit.id == project_partners.c.unit_id)
-            .where(project_partners.c.project_id.in_(ids)).order_by(MemberUnit.name, MemberUnit.id)):
-        by_id[project_id]["partners"].append({"id": unit_id, "name": name})
-    for link, model, key in ((project_needs, Need, "needs"), (project_resources, Resource, "resources")):
-        target = link.c.need_id if model is Need else link.c.resource_id
-        for project_id, record_id, title, status in db.session.execute(
-                select(link.c.project_id, model.id, model.title, model.status)
-                .join(model, model.id == target)
-                .where(link.c.project_id.in_(ids)).order_by(model.id)):
-            by_id[project_id][key].append({"id": record_id, "title": title, "status": status})
-    for step in db.session.execute(
-            select(ProjectTransition.project_id, ProjectTransition.from_stage, ProjectTransition.to_stage,
-                   ProjectTransition.actor_name, ProjectTransition.occurred_at, ProjectTransition.note)
-            .where(ProjectTransition.project_id.in_(ids)).order_by(ProjectTransition.id)):
-        by_id[step.project_id]["transitions"].append({
-            "from_stage": step.from_stage, "to_stage": step.to_stage,
-            "label": TRANSITIONS.get((step.from_stage, step.to_stage), ""), "actor_name": step.actor_name,
-            "occurred_at": step.occurred_at, "note": step.note})
-    return items
+class NeedRefRow(NamedTuple):
+    """What ``NeedRef`` dumps of a need or a resource."""
+
+    id: int
+    title: str
+    status: str
+
+
+class TransitionRow(NamedTuple):
+    """What ``TransitionSchema`` dumps of a stage change."""
+
+    from_stage: str
+    to_stage: str
+    label: str
+    actor_name: str
+    occurred_at: datetime
+    note: str | None
+
+
+def _filters_key(user, filters: ListFilters, *extra) -> tuple:
+    return (user_key(user), *astuple(filters), *extra)
+
+
+def _fill(item, row, names: tuple[str, ...]) -> None:
+    for name, value in zip(names, row, strict=False):
+        setattr(item, name, value)
+
+
+# --- the API lists: rows of the columns the schemas dump, as light items -------------------------
+
+_RECORD_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at")
+_NEED_API_COLUMNS = (*_RECORD_COLUMNS, "title", "description", "category_id", "source_kind",
+                     "source_name", "submitter_name", "beneficiary_count", "beneficiary_group",
+                     "urgency", "wanted_by", "grid", "unit_id", "status")
+_RESOURCE_API_COLUMNS = (*_RECORD_COLUMNS, "title", "description", "kind", "category_id",
+                         "capacity_amount", "capacity_unit", "available_from", "available_to",
+                         "contact", "unit_id", "status")
+_PROJECT_API_COLUMNS = (*_RECORD_COLUMNS, "title", "description", "category_id", "lead_unit_id",
+                        "budget", "starts_on", "ends_on", "released", "stage", "outcome_summary",
+                        "people_served", "stop_reason")
+
+
+class NeedItem:
+    """A need of the API list: what ``NeedSchema`` reads of it, by attribute, from a row of its
+    columns with the category's and the unit's names joined (issue 7: ORM needs with their
+    joined categories and units cost most of the page)."""
+
+    __slots__ = (*_NEED_API_COLUMNS, "category_name", "unit")
+    wanted_by: date | None
+    status: str
+
+    def __init__(self, row):
+        _fill(self, row, _NEED_API_COLUMNS)
+        self.category_name = row.category_name
+        self.unit = UnitRefRow(row.unit_id, row.unit_name) if row.unit_id is not None else None
+
+    @property
+    def status_label(self) -> str:
+        return NEED_STATUSES.label(self.status)
+
+    def is_overdue(self, today: date) -> bool:
+        return (self.wanted_by is not None and self.wanted_by < today
+                and self.status in ("draft", *OPEN_NEED_STATUSES))
+
+
+class ResourceItem:
+    """A resource of the API list (see ``NeedItem``)."""
+
+    __slots__ = (*_RESOURCE_API_COLUMNS, "category_name", "unit")
+    status: str
+
+    def __init__(self, row):
+        _fill(self, row, _RESOURCE_API_COLUMNS)
+        self.category_name = row.category_name
+        self.unit = UnitRefRow(row.unit_id, row.unit_name)
+
+    @property
+    def status_label(self) -> str:
+        return RESOURCE_STATUSES.label(self.status)
+
+
+class ProjectItem:
+    """A project of the API list: its columns, category and lead unit from the page's row, its
+    partners, needs, resources and stage changes from one more query of rows."""
+
+    __slots__ = (*_PROJECT_API_COLUMNS, "category_name", "lead_unit", "partners", "needs", "resources",
+                 "transitions")
+    stage: str
+
+    def __init__(self, row):
+        _fill(self, row, _PROJECT_API_COLUMNS)
+        self.category_name = row.category_name
+        self.lead_unit = UnitRefRow(row.lead_unit_id, row.lead_unit_name) \
+            if row.lead_unit_id is not None else None
+        self.partners: list = []
+        self.needs: list = []
+        self.resources: list = []
+        self.transitions: list = []
+
+    @property
+    def stage_label(self) -> str:
+        return PROJECT_STAGES.label(self.stage)
+
+
+def _api_rows(model, names: tuple[str, ...], listed: Select, unit_column, unit_label: str,
+              outer: bool) -> tuple[Select, Select]:
+    columns = [getattr(model, name) for name in names]
+    rows = listed.with_only_columns(*columns, ListCategory.name.label("category_name"),
+                                    MemberUnit.name.label(unit_label), maintain_column_froms=True) \
+        .join(ListCategory, ListCategory.id == model.category_id) \
+        .join(MemberUnit, MemberUnit.id == unit_column, isouter=outer)
+    return rows, listed
+
+
+def _api_page(key: tuple, build, page: int, per_page: int, item):
+    from alliance.core.pagination import paginate
+
+    rows, counted = reuse(key, build)
+    result = paginate(rows, page, per_page, scalars=False, count=counted)
+    result.items = [item(row) for row in result.items]
+    return result
+
+
+def need_api_page(user, filters: ListFilters, page: int, per_page: int, *, today: date):
+    """A page of the API list of needs, counted exactly (``paginate``)."""
+    return _api_page(("need-api-rows", *_filters_key(user, filters, today if filters.overdue else None)),
+                     lambda: _api_rows(Need, _NEED_API_COLUMNS, need_list_query(user, filters, today=today,
+                                                                                plain=True),
+                                       Need.unit_id, "unit_name", True),
+                     page, per_page, NeedItem)
+
+
+def resource_api_page(user, filters: ListFilters, page: int, per_page: int):
+    """A page of the API list of resources, counted exactly."""
+    return _api_page(("resource-api-rows", *_filters_key(user, filters)),
+                     lambda: _api_rows(Resource, _RESOURCE_API_COLUMNS,
+                                       resource_list_query(user, filters, plain=True),
+                                       Resource.unit_id, "unit_name", False),
+                     page, per_page, ResourceItem)
+
+
+def project_api_page(user, filters: ListFilters, page: int, per_page: int):
+    """A page of the API list of projects with their references (``project_references``): three
+    statements whatever the page's size. As ORM projects with four reference queries it cost
+    ~3x as much (issue 7)."""
+    result = _api_page(("project-api-rows", *_filters_key(user, filters)),
+                       lambda: _api_rows(Project, _PROJECT_API_COLUMNS, project_list_query(user, filters),
+                                         Project.lead_unit_id, "lead_unit_name", True),
+                       page, per_page, ProjectItem)
+    if result.items:
+        by_id = {item.id: item for item in result.items}
+        for kind, project_id, ref_id, a, b, c, d, at in db.session.connection().execute(
+                reuse("project-api-references", _project_references), {"ids": list(by_id)}):
+            item = by_id[project_id]
+            if kind == "t":
+                item.transitions.append(TransitionRow(a, b, TRANSITIONS.get((a, b), ""), c, at, d))
+            elif kind == "p":
+                item.partners.append(UnitRefRow(ref_id, a))
+            else:
+                (item.needs if kind == "n" else item.resources).append(NeedRefRow(ref_id, a, b))
+    return result
+
+
+def _project_references() -> Select:
+    """Projects' partners, needs, resources and stage changes, in the relationships' orders, as
+    one UNION ALL of (kind, project id, id, four texts, a time)."""
+    from alliance.core.types import UTCDateTime
+
+    ids: Any = bindparam("ids", expanding=True)
+    text, when = type_coerce(null(), String), type_coerce(null(), UTCDateTime)
+    partners = select(literal("p").label("kind"), project_partners.c.project_id.label("project_id"),
+                      MemberUnit.id.label("ref_id"), MemberUnit.name.label("a"), text.label("b"),
+                      text.label("c"), text.label("d"), when.label("at"), MemberUnit.name.label("sort")) \
+        .join(MemberUnit, MemberUnit.id == project_partners.c.unit_id) \
+        .where(project_partners.c.project_id.in_(ids))
+    parts = [partners]
+    for kind, link, model, target in (("n", project_needs, Need, project_needs.c.need_id),
+                                      ("r", project_resources, Resource, project_resources.c.resource_id)):
+        parts.append(select(literal(kind), link.c.project_id, model.id, model.title, model.status,
+                            null(), null(), null(), null())
+                     .join(model, model.id == target).where(link.c.project_id.in_(ids)))
+    parts.append(select(literal("t"), ProjectTransition.project_id, ProjectTransition.id,
+                        ProjectTransition.from_stage, ProjectTransition.to_stage, ProjectTransition.actor_name,
+                        ProjectTransition.note, ProjectTransition.occurred_at, null())
+                 .where(ProjectTransition.project_id.in_(ids)))
+    both = union_all(*parts).subquery()
+    return select(both.c.kind, both.c.project_id, both.c.ref_id, both.c.a, both.c.b, both.c.c, both.c.d,
+                  both.c.at).order_by(both.c.kind, both.c.sort, both.c.ref_id)
 
 
 BOARD_LIMIT = 50  # cards per column; the column header gives the full count

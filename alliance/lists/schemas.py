@@ -68,15 +68,27 @@ class NeedSchema(RecordSchema, NeedFields):
         "description": "提交单位：工作人员可选；联络员的需求总是记在本单位，此项被忽略"})
     submit = Bool(load_only=True, load_default=True, metadata={"description": "false 保存为草稿"})
     unit = Nested(UnitRef, dump_only=True, allow_none=True)
-    category_name = Str(dump_only=True, attribute="category.name")
+    category_name = Str(dump_only=True)
     status = Str(dump_only=True, metadata={"description": _help("状态", NEED_STATUSES)})
     status_label = Str(dump_only=True)
     overdue = ma.fields.Method("_overdue", metadata={"type": "boolean", "description": "已过期望日期且未满足"})
 
     def _overdue(self, need) -> bool:
-        from alliance.lists.services import local_today
+        return need.is_overdue(_today())
 
-        return need.is_overdue(local_today())
+
+def _today():
+    """Today in the alliance's time zone, once a request (a list asks for each of its rows)."""
+    from flask import g, has_app_context
+
+    from alliance.lists.services import local_today
+
+    if not has_app_context():
+        return local_today()
+    today = g.get("_lists_today")
+    if today is None:
+        today = g._lists_today = local_today()
+    return today
 
 
 class NeedPatch(NeedFields):
@@ -100,7 +112,7 @@ class ResourceSchema(RecordSchema, ResourceFields):
     unit_id = Int(allow_none=True, metadata={"description": "提供单位：工作人员必填；联络员总是本单位"})
     offer = Bool(load_only=True, load_default=True, metadata={"description": "false 保存为草稿"})
     unit = Nested(UnitRef, dump_only=True)
-    category_name = Str(dump_only=True, attribute="category.name")
+    category_name = Str(dump_only=True)
     status = Str(dump_only=True, metadata={"description": _help("状态", RESOURCE_STATUSES)})
     status_label = Str(dump_only=True)
 
@@ -138,7 +150,7 @@ class ProjectSchema(RecordSchema, ProjectFields):
     partners = List(Nested(UnitRef), dump_only=True)
     needs = List(Nested(lambda: NeedRef()), dump_only=True)
     resources = List(Nested(lambda: NeedRef()), dump_only=True)
-    category_name = Str(dump_only=True, attribute="category.name")
+    category_name = Str(dump_only=True)
     stage = Str(dump_only=True, metadata={"description": _help("阶段", PROJECT_STAGES)})
     stage_label = Str(dump_only=True)
     outcome_summary = Str(dump_only=True, allow_none=True)

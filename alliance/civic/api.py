@@ -335,7 +335,7 @@ def upload_event_photos(files, event_id):
 @blp.response(200, ServiceRecordPage)
 def list_records(page, per_page, **args):
     """志愿服务记录"""
-    return page_body(paginate(queries.record_list_query(current_user, shown="api", **args), page, per_page))
+    return page_body(queries.record_api_page(current_user, page, per_page, **args))
 
 
 @blp.route("/service-records", methods=["POST"])

@@ -27,7 +27,7 @@ from alliance.civic.models import (
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
-from alliance.core.statements import reuse, user_key
+from alliance.core.statements import derived, reuse, user_key
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -285,6 +285,68 @@ def record_list_query(user, *, event_id=None, volunteer_id=None, status=None, sh
     if status:
         stmt = stmt.where(ServiceRecord.status == status)
     return stmt.order_by(ServiceRecord.id.desc())
+
+
+def _record_filters(stmt: Select, event_id=None, volunteer_id=None, status=None) -> Select:
+    if event_id:
+        stmt = stmt.where(ServiceRecord.event_id == event_id)
+    if volunteer_id:
+        stmt = stmt.where(ServiceRecord.volunteer_id == volunteer_id)
+    if status:
+        stmt = stmt.where(ServiceRecord.status == status)
+    return stmt
+
+
+def record_rows_query(user, *, status=None) -> tuple[Select, Select]:
+    """The hours page's rows and what counts them: the columns it shows with the volunteer's
+    name and the event's title and start joined in (read by id, as the relationships do), built
+    once per account and filter (``core.statements``)."""
+    def build() -> tuple[Select, Select]:
+        listed = _record_filters(scoped(select(ServiceRecord), ServiceRecord, user), status=status)
+        listed = listed.order_by(ServiceRecord.id.desc())
+        rows = (listed.with_only_columns(
+            ServiceRecord.id, ServiceRecord.event_id, ServiceRecord.hours, ServiceRecord.status,
+            Volunteer.name.label("volunteer_name"), CivicEvent.title.label("event_title"),
+            CivicEvent.starts_at.label("event_starts_at"), maintain_column_froms=True)
+            .outerjoin(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+            .outerjoin(CivicEvent, CivicEvent.id == ServiceRecord.event_id))
+        return rows, listed
+    return reuse(("civic-record-rows", user_key(user), status), build)
+
+
+# ServiceRecordSchema's fields, every one a column of the record.
+_RECORD_API_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at", "event_id", "volunteer_id",
+                       "hours", "role", "unit_id", "status", "verified_by", "verified_at")
+
+
+def record_api_page(user, page: int, per_page: int, *, event_id=None, volunteer_id=None, status=None):
+    """A page of the API list as rows of the schema's columns, counted exactly in one statement
+    of two counts: the records in scope whether deleted or not, less the deleted ones among
+    them. ``count(*) WHERE alliance_id = ? AND deleted_at IS NULL`` read every row of the
+    alliance (~14 ms of a 20 ms page at 100,000 records on SQLite, the tail of the list); the
+    first count is answered by the alliance index alone, the second reads only the deleted
+    rows (their ids from the ``deleted_at`` index)."""
+    from alliance.core.pagination import Page, plain_rows
+
+    def build() -> tuple[Select, Select]:
+        every = _record_filters(scoped(select(ServiceRecord.id), ServiceRecord, user, include_deleted=True),
+                                event_id, volunteer_id, status)
+        deleted = select(ServiceRecord.id).where(ServiceRecord.deleted_at.is_not(None))
+        total = select(select(func.count()).select_from(every.subquery()).scalar_subquery()
+                       - select(func.count()).select_from(every.where(ServiceRecord.id.in_(deleted),
+                                                                      ServiceRecord.deleted_at.is_not(None))
+                                                          .subquery()).scalar_subquery())
+        listed = _record_filters(scoped(select(ServiceRecord), ServiceRecord, user), event_id, volunteer_id, status)
+        rows = listed.with_only_columns(*[getattr(ServiceRecord, name) for name in _RECORD_API_COLUMNS])
+        return rows.order_by(ServiceRecord.id.desc()), total
+    rows, total = reuse(("civic-record-api-rows", user_key(user), event_id, volunteer_id, status), build)
+    paged = derived(rows, ("page", page, per_page), lambda: rows.limit(per_page).offset((page - 1) * per_page))
+    connection = db.session.connection()
+    items = plain_rows(connection.execute(paged).all())
+    if items and len(items) < per_page or not items and page == 1:
+        # A page that is not full is the last one (core.pagination.paginate).
+        return Page(items=items, total=(page - 1) * per_page + len(items), page=page, per_page=per_page)
+    return Page(items=items, total=connection.scalar(total) or 0, page=page, per_page=per_page)
 
 
 def ledger_list_query(user) -> Select:

@@ -23,6 +23,7 @@ from alliance.civic.forms import (
 from alliance.civic.models import (
     FESTIVALS,
     ORDER_STATUSES,
+    RECORD_STATUSES,
     CivicEvent,
     CivicEventPhoto,
     ItemLedger,
@@ -260,9 +261,9 @@ def verify_record(record_id: int):
 @roles_required()
 def hours():
     page, per_page = _page_args()
-    result = list_page(queries.record_list_query(current_user, status=request.args.get("status") or None),
-                      page, per_page)
-    return render_template("civic/hours.html", page=result)
+    rows, counted = queries.record_rows_query(current_user, status=request.args.get("status") or None)
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
+    return render_template("civic/hours.html", page=result, statuses=RECORD_STATUSES)
 
 
 # --- volunteers --------------------------------------------------------------------------------

@@ -69,3 +69,47 @@ def test_events_page_shows_venue_organizer_and_live_photos(sign_in, world, civic
     assert row.count("中环科技园益空间") == 2  # organized by its venue
     liaison = sign_in(world.liaison_a).get("/civic/events").get_data(as_text=True)
     assert f'id="event-row-{events[0].id}"' in liaison and f'id="event-row-{events[1].id}"' not in liaison
+
+
+@pytest.fixture
+def records(world, civic, events):
+    from decimal import Decimal
+    with acting_as(SETUP):
+        other = s.save_volunteer(world.staff, {"name": "李志愿", "mobile": "13900002222"})
+        made = [s.record_hours(world.staff, {"event_id": event.id, "volunteer_id": volunteer.id,
+                                             "hours": Decimal("1.0"), "role": "讲解"})
+                for event, volunteer in ((civic.event_a, civic.volunteer), (civic.event_b, other),
+                                         (events[0], civic.volunteer), (events[1], other))]
+        s.verify_record(world.staff, made[0], version=made[0].version, verifier="工作人员")
+        made[3].deleted_at = utcnow()
+        db.session.commit()
+    return made
+
+
+def test_api_record_list_items_are_the_records_own_bodies_and_counted_exactly(api_as, world, civic, records):
+    api = api_as(world.staff)
+    listed = []
+    for page in (1, 2, 3, 4):
+        body = api.get(f"/api/v1/service-records?page={page}&per_page=1").json
+        assert body["total"] == 3, page  # a full page counts; the deleted record is not one
+        listed += body["items"]
+    assert [item["id"] for item in listed] == [records[2].id, records[1].id, records[0].id]
+    for item in listed:
+        assert item == api.get(f"/api/v1/service-records/{item['id']}").json
+    assert api.get("/api/v1/service-records?per_page=2&page=2").json["total"] == 3  # not full: the last
+    verified = api.get("/api/v1/service-records?status=verified&per_page=1").json
+    assert verified["total"] == 1 and verified["items"][0]["id"] == records[0].id
+    by_event = api.get(f"/api/v1/service-records?event_id={civic.event_b.id}").json
+    assert [item["id"] for item in by_event["items"]] == [records[1].id]
+    mine = api_as(world.liaison_a).get("/api/v1/service-records?per_page=1").json
+    assert mine["total"] == 2 and mine["items"][0]["id"] == records[2].id
+
+
+def test_hours_page_shows_volunteer_event_and_status(sign_in, world, civic, events, records):
+    page = sign_in(world.staff).get("/civic/hours").get_data(as_text=True)
+    table = page.split('id="hours-table"')[1]
+    assert table.count("<tr>") == 4  # the head and three live records
+    assert f'href="/civic/events/{events[0].id}">队办</a>' in table and "李志愿" in table
+    assert "已核实" in table and table.count("待核实") == 2 and "2021年3月1日" in table
+    entered = sign_in(world.staff).get("/civic/hours?status=entered").get_data(as_text=True)
+    assert entered.split('id="hours-table"')[1].count("<tr>") == 3

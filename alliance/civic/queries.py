@@ -48,9 +48,17 @@ def venue_list_query(user, kind: str | None = None, parent_id: int | None = None
     return stmt.order_by(order, Venue.name, Venue.id)
 
 
-def venue_tree(user) -> list[tuple[int, Venue]]:
-    """[(depth, venue)] in tree order, for the venues page (one query)."""
-    venues = db.session.scalars(venue_list_query(user)).all()
+def venue_tree(user) -> list[tuple[int, Any]]:
+    """[(depth, venue row)] in tree order, for the venues page (one query): rows of the columns
+    it shows, the host's label (``Venue.host_label``) joined in, built once per account."""
+    from alliance.core.pagination import plain_rows
+
+    def build() -> Select:
+        return (venue_list_query(user).with_only_columns(
+            Venue.id, Venue.kind, Venue.name, Venue.address, Venue.parent_id, Venue.is_sample,
+            func.coalesce(MemberUnit.name, Venue.host_name, "").label("host_label"), maintain_column_froms=True)
+            .outerjoin(MemberUnit, MemberUnit.id == Venue.unit_id))
+    venues = plain_rows(db.session.connection().execute(reuse(("civic-venue-tree", user_key(user)), build)).all())
     children = defaultdict(list)
     ids = {v.id for v in venues}
     for venue in venues:

@@ -24,6 +24,7 @@ from alliance.civic.models import (
     FESTIVALS,
     ORDER_STATUSES,
     RECORD_STATUSES,
+    VENUE_KINDS,
     CivicEvent,
     CivicEventPhoto,
     ItemLedger,
@@ -104,7 +105,7 @@ def export_xlsx():
 @bp.route("/civic/venues")
 @roles_required()
 def venues():
-    return render_template("civic/venues.html", tree=queries.venue_tree(current_user))
+    return render_template("civic/venues.html", tree=queries.venue_tree(current_user), kinds=VENUE_KINDS)
 
 
 @bp.route("/civic/menu", methods=["GET", "POST"])

@@ -113,3 +113,20 @@ def test_hours_page_shows_volunteer_event_and_status(sign_in, world, civic, even
     assert "已核实" in table and table.count("待核实") == 2 and "2021年3月1日" in table
     entered = sign_in(world.staff).get("/civic/hours?status=entered").get_data(as_text=True)
     assert entered.split('id="hours-table"')[1].count("<tr>") == 3
+
+
+def test_venues_page_shows_the_tree_with_kinds_and_hosts(sign_in, world, civic):
+    with acting_as(SETUP):
+        hosted = s.save_venue(world.staff, {"kind": "neighbourhood", "name": "丙邻里中心", "parent_id": civic.centre.id,
+                                            "host_name": "丙社区", "address": "丙路1号"})
+        db.session.commit()
+    page = sign_in(world.liaison_b).get("/civic/venues").get_data(as_text=True)
+    tree = page.split('id="venue-tree"')[1].split("</ul>")[0]
+    assert tree.index(f'id="venue-{civic.centre.id}"') < tree.index(f'id="venue-{civic.space_b.id}"') \
+        < tree.index(f'id="venue-{civic.station_a.id}"') < tree.index(f'id="venue-{hosted.id}"')
+    item = tree.split(f'id="venue-{civic.station_a.id}"')[1].split("</li>")[0]
+    assert "实践站" in item and f"承办：{world.unit_a.name}" in item and f"?venue_id={civic.station_a.id}" in item
+    item = tree.split(f'id="venue-{hosted.id}"')[1].split("</li>")[0]
+    assert "丙路1号 · 承办：丙社区" in item and f'style="padding-left: 2.0rem" id="venue-{hosted.id}"' in tree
+    item = tree.split(f'id="venue-{civic.centre.id}"')[1].split("</li>")[0]
+    assert "承办" not in item and f'style="padding-left: 0.75rem" id="venue-{civic.centre.id}"' in tree

@@ -1,6 +1,7 @@
 """Meeting queries shared by pages, the API and exports (eager-loaded, no query per row)."""
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,10 +93,15 @@ def meeting_rows_query(user, filters: MeetingFilters) -> tuple[Select, Select]:
 
 # --- the API list ---------------------------------------------------------------------------
 
-_API_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at", "kind", "title", "theme",
-                "starts_at", "ends_at", "venue", "host_unit_id", "chair_id", "recorder_id", "status",
-                "minutes", "is_sample")
+# In MeetingSchema's order (fields of MeetingFields, then RecordSchema's, then its own).
+_API_COLUMNS = ("kind", "title", "theme", "starts_at", "ends_at", "venue", "host_unit_id", "chair_id",
+                "recorder_id", "status", "minutes", "id", "version", "created_at", "updated_at",
+                "deleted_at", "is_sample")
 _API_NAMES = ("host_unit_name", "chair_name", "recorder_name")
+# A meeting with all three names, as a tuple of MeetingSchema's fields in its order: dumping
+# unpacks it by position (api.dumping._compiled_rows), no attribute read a value.
+_FIELDS = (*_API_COLUMNS[:-1], "kind_label", "status_label", *_API_NAMES, "is_sample")
+MeetingRow: Any = namedtuple("MeetingRow", _FIELDS)  # type: ignore[misc]  # (fields from a tuple)
 
 
 class MeetingItem:
@@ -134,7 +140,16 @@ def meeting_api_page(user, filters: MeetingFilters, page: int, per_page: int):
     rows, counted = reuse(("meeting-api-rows", *_filters_key(user, filters)),
                           lambda: _meeting_api_rows(user, filters))
     result = paginate(rows, page, per_page, scalars=False, count=counted)
-    result.items = [MeetingItem(row) for row in result.items]
+    kinds, statuses = MEETING_KINDS.label, MEETING_STATUSES.label
+    items: list[Any] = []
+    for row in result.items:
+        *columns, is_sample, host_unit_name, chair_name, recorder_name = row
+        if host_unit_name is None or chair_name is None or recorder_name is None:
+            items.append(MeetingItem(row))  # a name to leave out
+        else:
+            items.append(MeetingRow(*columns, kinds(row.kind), statuses(row.status), host_unit_name,  # type: ignore[call-arg]
+                                    chair_name, recorder_name, is_sample))
+    result.items = items
     return result
 
 

@@ -18,7 +18,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import joinedload, selectinload
@@ -299,7 +298,8 @@ def _project_references() -> Select:
     from alliance.core.types import UTCDateTime
 
     ids: Any = bindparam("ids", expanding=True)
-    text, when = type_coerce(null(), String), type_coerce(null(), UTCDateTime)
+    # Typed NULLs: PostgreSQL types a UNION's column from its first branches' values.
+    text, when = cast(null(), String), cast(null(), UTCDateTime)
     partners = select(literal("p").label("kind"), project_partners.c.project_id.label("project_id"),
                       MemberUnit.id.label("ref_id"), MemberUnit.name.label("a"), text.label("b"),
                       text.label("c"), text.label("d"), when.label("at"), MemberUnit.name.label("sort")) \
@@ -309,15 +309,77 @@ def _project_references() -> Select:
     for kind, link, model, target in (("n", project_needs, Need, project_needs.c.need_id),
                                       ("r", project_resources, Resource, project_resources.c.resource_id)):
         parts.append(select(literal(kind), link.c.project_id, model.id, model.title, model.status,
-                            null(), null(), null(), null())
+                            text, text, when, text)
                      .join(model, model.id == target).where(link.c.project_id.in_(ids)))
     parts.append(select(literal("t"), ProjectTransition.project_id, ProjectTransition.id,
                         ProjectTransition.from_stage, ProjectTransition.to_stage, ProjectTransition.actor_name,
-                        ProjectTransition.note, ProjectTransition.occurred_at, null())
+                        ProjectTransition.note, ProjectTransition.occurred_at, text)
                  .where(ProjectTransition.project_id.in_(ids)))
     both = union_all(*parts).subquery()
     return select(both.c.kind, both.c.project_id, both.c.ref_id, both.c.a, both.c.b, both.c.c, both.c.d,
                   both.c.at).order_by(both.c.kind, both.c.sort, both.c.ref_id)
+
+
+# --- the HTML lists: rows of the columns a page shows ------------------------------------------
+
+def need_rows(user, filters: ListFilters, *, today: date) -> tuple[Select, Select]:
+    """The needs page's rows (id, title, status, wanted_by, source_kind, source_name, grid,
+    category_name, unit_name) and the same needs without the joins, to count them; built once per
+    account and filters (``core.statements``)."""
+    def build():
+        listed = need_list_query(user, filters, today=today, plain=True)
+        rows = listed.with_only_columns(
+            Need.id, Need.title, Need.status, Need.wanted_by, Need.source_kind, Need.source_name, Need.grid,
+            ListCategory.name.label("category_name"), MemberUnit.name.label("unit_name"),
+            maintain_column_froms=True) \
+            .join(ListCategory, ListCategory.id == Need.category_id) \
+            .outerjoin(MemberUnit, MemberUnit.id == Need.unit_id)
+        return rows, listed
+    return reuse(("need-rows", *_filters_key(user, filters, today if filters.overdue else None)), build)
+
+
+def resource_rows(user, filters: ListFilters) -> tuple[Select, Select]:
+    """The resources page's rows and the same resources without the joins (see ``need_rows``)."""
+    def build():
+        listed = resource_list_query(user, filters, plain=True)
+        rows = listed.with_only_columns(
+            Resource.id, Resource.title, Resource.status, Resource.kind, Resource.capacity_amount,
+            Resource.capacity_unit, Resource.available_to, ListCategory.name.label("category_name"),
+            MemberUnit.name.label("unit_name"), maintain_column_froms=True) \
+            .join(ListCategory, ListCategory.id == Resource.category_id) \
+            .join(MemberUnit, MemberUnit.id == Resource.unit_id)
+        return rows, listed
+    return reuse(("resource-rows", *_filters_key(user, filters)), build)
+
+
+def claim_rows(user, *, status: str | None = None, unit_id: int | None = None) -> tuple[Select, Select]:
+    """The claims page's rows (the claim's columns it shows, the unit's name, the need's or the
+    project's title) and the same claims without the joins: one statement instead of the claims
+    and three selectin loads of their units, needs and projects."""
+    def build():
+        listed = _claims(user, status, unit_id)
+        rows = listed.with_only_columns(
+            Claim.id, Claim.unit_id, Claim.status, Claim.need_id, Claim.project_id, Claim.commitment,
+            Claim.version, MemberUnit.name.label("unit_name"), Need.title.label("need_title"),
+            Project.title.label("project_title"), maintain_column_froms=True) \
+            .join(MemberUnit, MemberUnit.id == Claim.unit_id) \
+            .outerjoin(Need, Need.id == Claim.need_id).outerjoin(Project, Project.id == Claim.project_id)
+        return rows, listed
+    return reuse(("claim-rows", user_key(user), status, unit_id), build)
+
+
+def category_rows(alliance_id: int, kind: str) -> list:
+    """(id, name) of the live categories of ``kind``, in order: the lists' filter."""
+    from alliance.core.pagination import plain_rows
+
+    return plain_rows(db.session.connection().execute(
+        reuse("list-category-rows", _category_rows), {"alliance_id": alliance_id, "kind": kind}).all())
+
+
+def _category_rows() -> Select:
+    return select(ListCategory.id, ListCategory.name).where(
+        ListCategory.alliance_id == bindparam("alliance_id"), ListCategory.kind == bindparam("kind"),
+        ListCategory.deleted_at.is_(None)).order_by(ListCategory.position, ListCategory.id)
 
 
 BOARD_LIMIT = 50  # cards per column; the column header gives the full count
@@ -350,13 +412,17 @@ def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Row]], dic
 
 
 def claim_list_query(user, *, status: str | None = None, unit_id: int | None = None) -> Select:
+    return _claims(user, status, unit_id).options(selectinload(Claim.unit), selectinload(Claim.need),
+                                                  selectinload(Claim.project))
+
+
+def _claims(user, status: str | None, unit_id: int | None) -> Select:
     stmt = scoped(select(Claim), Claim, user)
     if status:
         stmt = stmt.where(Claim.status == status)
     if unit_id:
         stmt = stmt.where(Claim.unit_id == unit_id)
-    return stmt.order_by(Claim.id.desc()).options(selectinload(Claim.unit), selectinload(Claim.need),
-                                                  selectinload(Claim.project))
+    return stmt.order_by(Claim.id.desc())
 
 
 def categories_of(alliance_id: int, kind: str) -> Sequence[ListCategory]:

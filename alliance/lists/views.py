@@ -74,6 +74,7 @@ from alliance.lists.forms import (  # noqa: E402
 )
 from alliance.lists.guard import button_audited, save_or_show_audited  # noqa: E402
 from alliance.lists.models import (  # noqa: E402
+    CLAIM_STATUSES,
     NEED_STATUSES,
     RESOURCE_KINDS,
     RESOURCE_STATUSES,
@@ -104,16 +105,17 @@ def _filters() -> ListFilters:
                        kind=kind if kind in RESOURCE_KINDS else None)
 
 
-def _list_page(template: str, stmt, **context):
+def _list_page(template: str, statements, filters: ListFilters, **context):
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    filters = _filters()
+    rows, counted = statements
     # Past UNIT_SELECT_MAX units the filter is the unit picker (a 2,000-option select cost
     # ~40 ms a page to query and render).
     units = unit_choices_if_few(current_user)
-    return render_template(template, page=list_page(stmt, page, per_page), filters=filters, units=units,
+    return render_template(template, page=list_page(rows, page, per_page, scalars=False, count=counted),
+                           filters=filters, units=units,
                            unit_label=visible_unit_name(current_user, filters.unit_id) if units is None else "",
                            today=local_today(),
-                           categories=queries.categories_of(current_user.alliance_id, "need"),
+                           categories=queries.category_rows(current_user.alliance_id, "need"),
                            can_create=current_user.is_editor, **context)
 
 
@@ -122,8 +124,9 @@ def _list_page(template: str, stmt, **context):
 @bp.route("/needs")
 @roles_required()
 def list_needs():
-    return _list_page("lists/needs.html", queries.need_list_query(current_user, _filters(), today=local_today()),
-                      statuses=NEED_STATUSES, sources=SOURCE_KINDS)
+    filters = _filters()
+    return _list_page("lists/needs.html", queries.need_rows(current_user, filters, today=local_today()), filters,
+                      statuses=NEED_STATUSES, sources=SOURCE_KINDS, overdue_statuses=("draft", "open", "claimed"))
 
 
 @bp.route("/needs/<int:need_id>")
@@ -200,7 +203,8 @@ def need_action(need_id: int, action: str):
 @bp.route("/resources")
 @roles_required()
 def list_resources():
-    return _list_page("lists/resources.html", queries.resource_list_query(current_user, _filters()),
+    filters = _filters()
+    return _list_page("lists/resources.html", queries.resource_rows(current_user, filters), filters,
                       statuses=RESOURCE_STATUSES, kinds=RESOURCE_KINDS)
 
 
@@ -366,9 +370,10 @@ def _claim_form() -> ClaimForm:
 def list_claims():
     status = request.args.get("status") or None
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"), 20)
-    result = list_page(queries.claim_list_query(current_user, status=status, unit_id=_int_arg("unit_id")),
-                      page, per_page)
-    return render_template("lists/claims.html", page=result, status=status, form=DecisionForm())
+    rows, counted = queries.claim_rows(current_user, status=status, unit_id=_int_arg("unit_id"))
+    result = list_page(rows, page, per_page, scalars=False, count=counted)
+    return render_template("lists/claims.html", page=result, status=status, form=DecisionForm(),
+                           statuses=CLAIM_STATUSES)
 
 
 @roles_required(*EDITORS)

@@ -20,6 +20,7 @@ PAGES = (
     ("GET /api/v1/projects (lists)", "/api/v1/projects", {}),
 )
 HTML_PER_PAGE, API_PER_PAGE, BOARD_LIMIT = 20, 50, 50
+PAGE_COUNT_BOUND, PAGES_AHEAD = 1000, 4  # core.pagination's bounded count of an HTML list
 LIVE = "alliance_id = :a AND deleted_at IS NULL"
 
 
@@ -53,25 +54,34 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
         return {"items": [{k: _plain(v) for k, v in r.items()} for r in found], "total": total,
                 "page": offset(API_PER_PAGE) // API_PER_PAGE + 1, "per_page": API_PER_PAGE}
 
+    def counted_rows(sql: str, where: str) -> list:
+        # The app's pager (core.pagination.list_page): a full page is followed by a COUNT of the
+        # list's rows (without the joins), bounded as the app bounds it; floor_app's _list_rows.
+        page_rows = rows(f"{sql} LIMIT {HTML_PER_PAGE} OFFSET {offset(HTML_PER_PAGE)}")
+        if len(page_rows) == HTML_PER_PAGE:
+            bound = max(PAGE_COUNT_BOUND, (offset(HTML_PER_PAGE) // HTML_PER_PAGE + 1 + PAGES_AHEAD) * HTML_PER_PAGE)
+            rows(f"SELECT count(*) FROM (SELECT 1 {where} LIMIT {bound + 1}) AS page_rows")  # noqa: S608 - constants and ints
+        return page_rows
+
     def html(title: str, columns: list[str], found) -> str:
         return render_template_string(table, title=title, columns=columns, rows=[tuple(r) for r in found])
 
     @app.get("/needs")
     def needs():
-        found = rows("SELECT n.id, n.title, n.status, c.name, n.source_kind, n.source_name, u.name, "  # noqa: S608 - constants and ints
-                     "n.wanted_by, n.grid FROM needs n JOIN list_categories c ON c.id = n.category_id "
-                     "LEFT JOIN member_units u ON u.id = n.unit_id "
-                     "WHERE n.alliance_id = :a AND n.deleted_at IS NULL "
-                     f"ORDER BY n.id DESC LIMIT {HTML_PER_PAGE} OFFSET {offset(HTML_PER_PAGE)}")
+        found = counted_rows("SELECT n.id, n.title, n.status, c.name, n.source_kind, n.source_name, u.name, "
+                             "n.wanted_by, n.grid FROM needs n JOIN list_categories c ON c.id = n.category_id "
+                             "LEFT JOIN member_units u ON u.id = n.unit_id "
+                             "WHERE n.alliance_id = :a AND n.deleted_at IS NULL ORDER BY n.id DESC",
+                             f"FROM needs WHERE {LIVE}")
         return html("需求清单", ["编号", "需求", "状态", "类别", "来源", "来源名称", "单位", "期望", "网格"], found)
 
     @app.get("/resources")
     def resources():
-        found = rows("SELECT r.id, r.title, r.status, u.name, r.kind, c.name, r.capacity_amount, "  # noqa: S608 - constants and ints
-                     "r.capacity_unit, r.available_to FROM resources r "
-                     "JOIN list_categories c ON c.id = r.category_id JOIN member_units u ON u.id = r.unit_id "
-                     "WHERE r.alliance_id = :a AND r.deleted_at IS NULL "
-                     f"ORDER BY r.id DESC LIMIT {HTML_PER_PAGE} OFFSET {offset(HTML_PER_PAGE)}")
+        found = counted_rows("SELECT r.id, r.title, r.status, u.name, r.kind, c.name, r.capacity_amount, "
+                             "r.capacity_unit, r.available_to FROM resources r "
+                             "JOIN list_categories c ON c.id = r.category_id JOIN member_units u ON u.id = r.unit_id "
+                             "WHERE r.alliance_id = :a AND r.deleted_at IS NULL ORDER BY r.id DESC",
+                             f"FROM resources WHERE {LIVE}")
         return html("资源清单", ["编号", "资源", "状态", "单位", "类型", "类别", "数量", "单位", "截至"], found)
 
     @app.get("/projects/board")
@@ -87,11 +97,11 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
 
     @app.get("/claims")
     def claims():
-        found = rows("SELECT cl.id, u.name, cl.status, cl.need_id, n.title, cl.project_id, p.title, "  # noqa: S608 - constants and ints
-                     "cl.commitment, cl.version FROM claims cl JOIN member_units u ON u.id = cl.unit_id "
-                     "LEFT JOIN needs n ON n.id = cl.need_id LEFT JOIN projects p ON p.id = cl.project_id "
-                     "WHERE cl.alliance_id = :a AND cl.deleted_at IS NULL "
-                     f"ORDER BY cl.id DESC LIMIT {HTML_PER_PAGE} OFFSET {offset(HTML_PER_PAGE)}")
+        found = counted_rows("SELECT cl.id, u.name, cl.status, cl.need_id, n.title, cl.project_id, p.title, "
+                             "cl.commitment, cl.version FROM claims cl JOIN member_units u ON u.id = cl.unit_id "
+                             "LEFT JOIN needs n ON n.id = cl.need_id LEFT JOIN projects p ON p.id = cl.project_id "
+                             "WHERE cl.alliance_id = :a AND cl.deleted_at IS NULL ORDER BY cl.id DESC",
+                             f"FROM claims WHERE {LIVE}")
         return html("认领", ["编号", "单位", "状态", "需求", "需求", "项目", "项目", "承诺", "版本"], found)
 
     @app.get("/api/v1/needs")

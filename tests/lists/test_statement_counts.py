@@ -73,3 +73,16 @@ def test_the_api_lists_read_the_same_statements_for_one_row_or_many(lw, measured
     assert [t["to_stage"] for t in project["transitions"]] == ["claimed"]
     assert project["partners"][0]["name"] == lw.unit_b.name and project["needs"][0]["status"] == "open"
     assert project["lead_unit"]["name"] == lw.unit_a.name and project["resources"][0]["title"]
+
+
+def test_an_api_list_item_is_what_its_own_page_returns(lw, api_as):
+    """The API lists read rows, not ORM records: each item still dumps exactly as the record's
+    own endpoint does (references in their orders, times, labels, the unit and category)."""
+    _add_rows(lw, 0)
+    _add_rows(lw, 1)
+    api = api_as(lw.staff)
+    for kind in ("needs", "resources", "projects"):
+        listed = api.get(f"/api/v1/{kind}").get_json()["items"]
+        assert len(listed) == 2
+        for item in listed:
+            assert item == api.get(f"/api/v1/{kind}/{item['id']}").get_json(), kind

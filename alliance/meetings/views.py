@@ -132,7 +132,7 @@ def view_meeting(meeting_id: int):
                            slip_counts=slip_counts(meeting.id, current_user),
                            own_slip=own_slip, can_manage=current_user.is_manager,
                            can_export=current_user.reads_all_units, sorts=ROSTER_SORTS,
-                           action_form=VersionOnlyForm())
+                           action_form=None)  # post_button takes no form's fields
 
 
 @bp.route("/meetings/<int:meeting_id>/arrange")

@@ -20,7 +20,7 @@
     output.appendChild(item);
   }
 
-  input.addEventListener("change", function () {
+  function show() {
     output.textContent = "";
     var files = Array.prototype.slice.call(input.files || []);
     if (maxCount && files.length > maxCount) {
@@ -35,5 +35,10 @@
         line("“" + file.name + "” " + sizeText(file.size), false);
       }
     });
-  });
+  }
+
+  input.addEventListener("change", show);
+  // On a slow phone network the user may pick photos before this script has loaded: list
+  // what is already chosen, so nothing picked early goes unchecked.
+  if (input.files && input.files.length) { show(); }
 })();

@@ -7,6 +7,9 @@ and two secondary-school volunteers wrote live at 梅家弄邻里中心) and the
 梅陇臻美“蚕宝向阳院” for 罗阳六居 and 上陇新村. Invented to fill the picture and marked 示例
 (is_sample, and "示例" in the name): the other stations and spaces of the 71 + 6, the volunteers'
 names, and a year of 2020 events (about 100 reaching over 50,000 people, as the seed says).
+seeds/001 also counts 53 volunteers cultivated in 2020 "such as 百姓联络员" (培育百姓联络员等53名
+志愿者): the team 百姓联络员志愿服务队 with 53 sample volunteers, added on its own (once) so an
+alliance loaded before it gets it on the next ``flask demo load``.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from sqlalchemy import select
 
 from alliance.civic import services as s
 from alliance.civic.festivals import festival_date
-from alliance.civic.models import Venue
+from alliance.civic.models import Venue, VolunteerTeam
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import FieldErrors
 from alliance.core.roles import StandIn
@@ -32,16 +35,34 @@ STATIONS_TOTAL, SPACES_TOTAL = 71, 6
 RANDOM_SEED = 20210115
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "明华英芳军敏静丽强磊洋艳勇杰娟涛超霞平刚桂"
+LIAISON_TEAM = "百姓联络员志愿服务队"
+LIAISON_VOLUNTEERS = 53  # seeds/001: 培育百姓联络员等53名志愿者
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ)
 
 
+def load_liaison_volunteers(alliance, user) -> list[str]:
+    """The 53 百姓联络员 (seeds/001), once: a team and its sample volunteers."""
+    if db.session.scalar(select(VolunteerTeam.id).where(
+            VolunteerTeam.alliance_id == alliance.id, VolunteerTeam.name == LIAISON_TEAM)):
+        return []
+    team = s.save_team(user, {"name": LIAISON_TEAM, "description": "2020年培育的百姓联络员：收集社情民意、"
+                              "宣传政策、联系群众（seeds/001）"})
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹", "建国秀英玉兰志强春梅海燕文华桂芳"
+    for n in range(LIAISON_VOLUNTEERS):
+        name = surnames[n % len(surnames)] + given[(n * 3) % len(given)] + given[(n * 5 + 1) % len(given)]
+        s.save_volunteer(user, {"name": f"{name}（示例）", "skills": "百姓联络员", "team_ids": [team.id]},
+                         is_sample=True)
+    db.session.flush()
+    return [f"文明实践：{LIAISON_TEAM} {LIAISON_VOLUNTEERS} 名志愿者（示例）"]
+
+
 def load_demo(alliance) -> list[str]:
-    if db.session.scalar(select(Venue.id).where(Venue.alliance_id == alliance.id, Venue.name == SUB_CENTRE)):
-        return ["文明实践演示数据已存在，未重复导入"]
     user = StandIn(role="staff", alliance_id=alliance.id, display_name="分中心（演示）")
+    if db.session.scalar(select(Venue.id).where(Venue.alliance_id == alliance.id, Venue.name == SUB_CENTRE)):
+        return ["文明实践演示数据已存在，未重复导入", *load_liaison_volunteers(alliance, user)]
     rng = random.Random(RANDOM_SEED)
     unit_ids = dict(db.session.execute(select(MemberUnit.name, MemberUnit.id).where(
         MemberUnit.alliance_id == alliance.id, MemberUnit.deleted_at.is_(None))).tuples().all())
@@ -156,6 +177,7 @@ def load_demo(alliance) -> list[str]:
             except FieldErrors:  # an overlap with another sample event: leave it out
                 pass
     db.session.flush()
-    return [f"文明实践：1个分中心、{len(stations)}个实践站、{len(spaces)}个益空间、1个邻里中心；"
+    liaisons = load_liaison_volunteers(alliance, user)
+    return [*liaisons, f"文明实践：1个分中心、{len(stations)}个实践站、{len(spaces)}个益空间、1个邻里中心；"
             f"“写春联 送祝福”台账 制作300、1月15日发放200；服务证明{len(certificates)}份；"
             f"2020年示例活动98场，服务{audience_total}人次"]

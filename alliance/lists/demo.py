@@ -1,10 +1,13 @@
-"""Demo three lists from the seed articles' real concerns; projects at every stage.
+"""Demo three lists from the seed articles' real concerns; projects at every stage; and the 87
+projects of 2020 that seeds/001 says were compiled into a book (汇总87个项目并汇编成册).
 
 Idempotent: categories are added where missing; the sample records only once (when the
-alliance has no sample need yet)."""
+alliance has no sample need yet); the 2020 projects only once (when it has no sample project
+starting in 2020), so an alliance loaded before them gets them on the next ``flask demo load``."""
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -56,20 +59,86 @@ RESOURCES = (
 )
 
 
+# seeds/001: "项目化推进党建工作，汇总87个项目并汇编成册" (2020). The titles are invented from the
+# work the seed articles describe, marked 示例 (is_sample); category: (count, themes).
+PROJECTS_2020_TOTAL = 87
+PROJECTS_2020 = {
+    "党建共建": (20, ("结对共建主题党日", "党员先锋岗创建", "支部共建“红色课堂”", "“四史”学习教育联学",
+                  "党员志愿服务日", "庆祝建党100周年筹备", "红色物业共建")),
+    "发展共促": (17, ("助企纾困服务", "稳就业岗位对接", "“梅陇职小二”招聘进社区", "营商政策宣讲",
+                  "园区党群服务站共建", "劳动关系预警服务")),
+    "文旅共享": (18, ("“人文行走 七彩梅陇”", "沪剧《相约梅家弄》展演", "公益集市", "百姓讲堂",
+                  "“我在梅陇”征文", "“三家”文化活动")),
+    "平安共创": (16, ("反诈宣传进社区", "校园周边交通护学岗", "规范养犬宣传", "消防安全演练",
+                  "智慧安防共建", "平安指数宣传")),
+    "人才共育": (16, ("青年骨干联合培养", "儿童健康讲座", "家庭教育讲座", "职业技能培训",
+                  "“优青骨干”交流", "社区工作者能力提升")),
+}
+# The end of 2020: most projects closed, a few still in evaluation, two stopped.
+STAGES_2020 = {"review": 3, "stopped": 2}
+
+
 def _units(alliance_id: int) -> dict[str, MemberUnit]:
     return {u.name: u for u in db.session.scalars(select(MemberUnit).where(
         MemberUnit.alliance_id == alliance_id, MemberUnit.deleted_at.is_(None)))}
 
 
+def load_projects_2020(alliance, staff, units: dict[str, MemberUnit], cats: dict) -> int:
+    """The 87 projects of 2020 (seeds/001), through the services: proposed, claimed, carried
+    out, evaluated and (most) closed, with the people each served. Returns how many it added."""
+    start, end = date(2020, 1, 1), date(2020, 12, 31)
+    if db.session.scalar(select(Project.id).where(
+            Project.alliance_id == alliance.id, Project.is_sample, Project.starts_on >= start,
+            Project.starts_on <= end).limit(1)):
+        return 0
+    rng = random.Random(2020087)
+    leads = sorted(units.values(), key=lambda u: u.id)
+    if not leads:
+        return 0
+    specs = []
+    for category, (count, themes) in PROJECTS_2020.items():
+        titles: set[str] = set()
+        while len(titles) < count:
+            lead = rng.choice(leads)
+            title = f"{lead.short_name or lead.name}{rng.choice(themes)}（示例）"[:100]
+            if title not in titles:
+                titles.add(title)
+                specs.append((category, lead, title))
+    stages = ["review"] * STAGES_2020["review"] + ["stopped"] * STAGES_2020["stopped"]
+    stages += ["closed"] * (len(specs) - len(stages))
+    rng.shuffle(stages)
+    for (category, lead, title), stage in zip(specs, stages, strict=True):
+        starts = start + timedelta(days=rng.randint(0, 240))
+        project = services.create_project(staff, {
+            "title": title, "category_id": cats[("project", category)], "lead_unit_id": lead.id,
+            "starts_on": starts, "ends_on": min(end, starts + timedelta(days=rng.randint(60, 200))),
+            "description": "2020年项目化推进党建工作汇编项目（示例）。",
+        }, is_sample=True)
+        if stage == "stopped":
+            services.transition(staff, project, "stopped", stop_reason="受疫情防控影响，年内暂停。")
+            continue
+        for step in ("claimed", "in_progress", "review"):
+            services.transition(staff, project, step)
+        if stage == "closed":
+            served = rng.randint(30, 600)
+            services.transition(staff, project, "closed", people_served=served,
+                                outcome_summary=f"项目按计划完成，服务群众{served}人次。")
+    db.session.flush()
+    return len(specs)
+
+
 def load_demo(alliance) -> list[str]:
     added = services.seed_categories(alliance.id)
     lines = [f"三张清单：类别 {added} 个已补充" if added else "三张清单：类别已齐全"]
-    if db.session.scalar(select(Need.id).where(Need.alliance_id == alliance.id, Need.is_sample)):
-        return lines + ["三张清单：演示需求、资源、项目已存在，未改动"]
     staff = StandIn(alliance_id=alliance.id, role="staff", display_name="梅陇镇党群办")
     units = _units(alliance.id)
     cats = {(c.kind, c.name): c.id for c in db.session.scalars(select(ListCategory).where(
         ListCategory.alliance_id == alliance.id))}
+    compiled = load_projects_2020(alliance, staff, units, cats)
+    if compiled:
+        lines.append(f"三张清单：2020年汇编项目 {compiled} 个（示例）")
+    if db.session.scalar(select(Need.id).where(Need.alliance_id == alliance.id, Need.is_sample)):
+        return lines + ["三张清单：演示需求、资源、项目已存在，未改动"]
     needs = {}
     for (title, category, source, source_name, unit, count, group, urgency, wanted, grid, text) in NEEDS:
         needs[title] = services.create_need(staff, {

@@ -25,3 +25,31 @@ def test_a_ready_worker_freezes_what_it_loaded(app):
         assert not api._pending_docs and "/api/v1/units" in api.spec.to_dict()["paths"]
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_compiles_its_templates_and_opens_its_connection_before_serving(app):
+    from types import SimpleNamespace
+
+    from sqlalchemy import event
+
+    from alliance.extensions import db
+
+    settings = runpy.run_path(str(CONF))
+    app.jinja_env.cache.clear()
+    checkouts = []
+    with app.app_context():
+        engine = db.engine
+    def count(*args):
+        checkouts.append(args)
+
+    event.listen(engine, "checkout", count)
+    try:
+        settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    finally:
+        event.remove(engine, "checkout", count)
+        gc.unfreeze()
+    compiled = {name for _loader, name in app.jinja_env.cache}
+    pages = set(app.jinja_env.list_templates(extensions=("html",)))
+    assert {"base.html", "members/units.html"} <= compiled
+    assert compiled == pages  # every page's template, compiled before the first request
+    assert len(checkouts) == 1  # the pooled connection, opened (and set up) before the first request

@@ -19,9 +19,21 @@ def _init_app(app: Flask) -> None:
 
 def _home_panel(user) -> dict:
     from alliance.activities.models import Activity
+    from alliance.activities.workbench import recent_activities
+    from alliance.core.permissions import can_edit_unit_records
     from alliance.members.queries import count_visible
 
-    return {"activities": count_visible(Activity, user), "can_log": user.is_editor}
+    if user.is_liaison:
+        return {"activities": None, "recent": recent_activities(user),
+                "can_log": can_edit_unit_records(user.unit_id, user)}
+    return {"activities": count_visible(Activity, user), "recent": None, "can_log": user.is_manager}
+
+
+def _chart_panel(user) -> dict:
+    from alliance.activities.workbench import monthly_chart
+    from alliance.members.workbench import local_today
+
+    return {"chart": monthly_chart(user, local_today())}
 
 
 AREA = Area(
@@ -30,7 +42,8 @@ AREA = Area(
     init_app=_init_app,
     models=("alliance.activities.models",),
     nav=(NavItem("共建活动", "activities.list_activities", order=20, also_active_on=("activities.",)),),
-    home_panels=(HomePanel("activities.overview", "activities/_home_panel.html", _home_panel, order=20),),
+    home_panels=(HomePanel("activities.overview", "activities/_home_panel.html", _home_panel, order=5),
+                 HomePanel("activities.chart", "activities/_home_panel_chart.html", _chart_panel, order=50)),
     record_types={"Activity": "共建活动", "ActivityPhoto": "活动照片"},
     field_labels={
         "Activity": {"unit_id": "单位", "title": "标题", "occurred_on": "活动日期", "kind": "活动类型",

@@ -21,8 +21,10 @@ class AccountForm(VersionedForm):
     role = SelectField("角色", choices=select_choices(ACCOUNT_ROLES.items()))
     unit_id = SelectField("所属成员单位（联络员必填）", coerce=coerce_id,
                           validate_choice=False)
+    person_id = StringField("对应人员", filters=[coerce_id])  # drawn by the person picker
     password = PasswordField("密码", validators=[Optional(), Length(max=128)],
-                             description="至少8个字符，不能使用常见密码；修改账号时留空表示不改")
+                             description="至少8个字符，不能使用常见密码；修改账号时留空表示不改。"
+                                         "由管理员设置的密码，本人首次登录时须修改")
     is_active = BooleanField("启用", default=True)
     submit = SubmitField("保存")
 

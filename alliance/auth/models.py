@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,7 +17,7 @@ from alliance.core.roles import RoleMixin
 from alliance.core.types import UTCDateTime, utcnow
 from alliance.core.visibility import ReadersOfAll
 from alliance.extensions import db
-from alliance.members.models import Alliance, MemberUnit
+from alliance.members.models import Alliance, MemberUnit, Person
 
 
 def hash_token(raw: str) -> str:
@@ -45,9 +45,15 @@ class User(RoleMixin, UserMixin, AllianceRecord, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The register's record of the account's holder (same alliance), if linked.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # Set when an admin chooses the password (a new account, a reset): the holder must pick
+    # their own at the next sign-in before any page opens (API tokens are not held up).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     alliance: Mapped[Alliance] = relationship()
     unit: Mapped[MemberUnit | None] = relationship()
+    person: Mapped[Person | None] = relationship()
 
     def set_password(self, password: str) -> None:
         # scrypt with a random salt by default; tests choose a cheaper method for speed.

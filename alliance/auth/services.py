@@ -25,7 +25,7 @@ from alliance.core.statements import reuse
 from alliance.core.types import utcnow
 from alliance.core.validators import clean_text, validate_password
 from alliance.extensions import db
-from alliance.members.models import MemberUnit
+from alliance.members.models import MemberUnit, Person
 
 TOKEN_PREFIX = "alt_"  # noqa: S105 - a public marker, not a secret
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -46,6 +46,16 @@ class Throttled(Exception):
 class LoginResult:
     user: User | None
     error: str | None = None
+    tries_left: int | None = None  # after a failure: failures that still cost no wait
+
+
+def login_page_alliance_name() -> str | None:
+    """The alliance the login page names: the deployment's only one (several: none, as the
+    page must not list them to strangers)."""
+    from alliance.members.models import Alliance
+
+    names = db.session.scalars(select(Alliance.name).where(Alliance.deleted_at.is_(None)).limit(2)).all()
+    return names[0] if len(names) == 1 else None
 
 
 def normalize_username(username: str) -> str:
@@ -97,7 +107,27 @@ def check_throttle(username: str | None, ip_address: str | None, *, kind: str = 
     gunicorn worker sees the same numbers."""
     config = current_app.config
     now = utcnow()
-    since = now - config["LOGIN_THROTTLE_WINDOW"]
+    for free, (count, latest) in _throttle_checks(username, ip_address, kind=kind, known_device=known_device):
+        wait = _delay(count, free, config)
+        if wait and latest is not None:
+            remaining = (cast(datetime, latest) + timedelta(seconds=wait) - now).total_seconds()
+            if remaining > 0:
+                raise Throttled(int(remaining) + 1)
+
+
+def tries_left(username: str | None, ip_address: str | None, *, known_device: bool = False) -> int:
+    """How many more failed logins from here cost nothing before each one makes the next
+    wait (the lock the login page warns of); the tightest of the counters that apply."""
+    checks = _throttle_checks(normalize_username(username or ""), ip_address, kind="login",
+                              known_device=known_device)
+    return max(0, min((free - count for free, (count, _latest) in checks), default=0))
+
+
+def _throttle_checks(username: str | None, ip_address: str | None, *, kind: str,
+                     known_device: bool) -> list[tuple[int, tuple[int, object]]]:
+    """(free failures, (failures counted, the latest's time)) of each counter that applies."""
+    config = current_app.config
+    since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
     checks = []
     if kind == "token":
         checks.append((config["TOKEN_FREE_FAILURES_PER_ADDRESS"],
@@ -114,12 +144,7 @@ def check_throttle(username: str | None, ip_address: str | None, *, kind: str = 
                 LoginAttempt.username == username)))
             checks.append((config["LOGIN_FREE_FAILURES_PER_ADDRESS"],
                            _failures(kind, since, LoginAttempt.ip_address == ip_address)))
-    for free, (count, latest) in checks:
-        wait = _delay(count, free, config)
-        if wait and latest is not None:
-            remaining = (cast(datetime, latest) + timedelta(seconds=wait) - now).total_seconds()
-            if remaining > 0:
-                raise Throttled(int(remaining) + 1)
+    return checks
 
 
 def record_attempt(kind: str, username: str | None, ip_address: str | None, ok: bool) -> None:
@@ -149,7 +174,9 @@ def authenticate(username: str, password: str, ip_address: str | None, *,
         return LoginResult(user)
     record_event("login_failed", record_type="User", record_id=user.id if user else None,
                  actor=actor, summary=f"{username[:50]} 登录失败")
-    return LoginResult(None, "用户名或密码不正确")
+    db.session.flush()  # the attempt just recorded counts
+    return LoginResult(None, "用户名或密码不正确",
+                       tries_left=tries_left(username, ip_address, known_device=known_device))
 
 
 def _dummy_password_hash() -> str:
@@ -215,6 +242,14 @@ def validate_account(data: dict, *, alliance_id: int, user: User | None = None) 
     else:
         unit_id = None
     cleaned["unit_id"] = unit_id
+    if "person_id" in data:
+        person_id = data.get("person_id") or None
+        if person_id is not None:
+            person = (db.session.get(Person, person_id)
+                      if isinstance(person_id, int) and not isinstance(person_id, bool) else None)
+            if person is None or person.alliance_id != alliance_id or person.deleted_at is not None:
+                errors["person_id"] = ["请选择本联盟登记的一位人员"]
+        cleaned["person_id"] = person_id
     password = data.get("password")
     if user is None or password:
         try:
@@ -229,20 +264,24 @@ def validate_account(data: dict, *, alliance_id: int, user: User | None = None) 
     return cleaned
 
 
-def create_user(data: dict, *, alliance_id: int) -> User:
-    """Create an account in ``alliance_id`` from raw data (form, CLI)."""
+def create_user(data: dict, *, alliance_id: int, set_by_admin: bool = False) -> User:
+    """Create an account in ``alliance_id`` from raw data (form, API, CLI). ``set_by_admin``:
+    an admin chose the password for someone else, who must change it at the first sign-in
+    (the CLI and the demo set their own operators' passwords)."""
     cleaned = validate_account(data, alliance_id=alliance_id)
     password = cleaned.pop("password")
     cleaned.setdefault("is_active", True)
     user = User(alliance_id=alliance_id, **cleaned)
     user.set_password(password)
+    user.must_change_password = set_by_admin
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def update_user(user: User, data: dict, *, version: int | None) -> User:
-    """Change an account; a new password or deactivation signs it out everywhere."""
+def update_user(user: User, data: dict, *, version: int | None, actor=None) -> User:
+    """Change an account; a new password or deactivation signs it out everywhere. A password
+    that an admin (``actor``) sets for another account must be changed at its next sign-in."""
     if version is not None and version != user.version:
         raise StaleRecord()
     cleaned = validate_account(data, alliance_id=user.alliance_id, user=user)
@@ -254,6 +293,7 @@ def update_user(user: User, data: dict, *, version: int | None) -> User:
         setattr(user, key, value)
     if password:
         user.set_password(password)
+        user.must_change_password = actor is None or getattr(actor, "id", None) != user.id
     if password or not user.is_active:
         end_sessions_of_user(user.id)
         revoke_all_tokens(user, reason="账号停用" if not user.is_active else "密码修改")
@@ -274,6 +314,7 @@ def change_own_password(user: User, current: str, new: str, ip_address: str | No
         raise FieldErrors({"new_password": [str(exc)]}) from None
     _refuse_reused_password(user, new, "new_password")
     user.set_password(new)
+    user.must_change_password = False
     revoke_all_tokens(user, reason="密码修改")
     db.session.flush()
 

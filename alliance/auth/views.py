@@ -10,7 +10,14 @@ from alliance.auth import bp
 from alliance.auth.forms import AccountForm, LoginForm, PasswordChangeForm
 from alliance.auth.models import User
 from alliance.auth.roles import ADMIN
-from alliance.auth.services import Throttled, authenticate, change_own_password, create_user, update_user
+from alliance.auth.services import (
+    Throttled,
+    authenticate,
+    change_own_password,
+    create_user,
+    login_page_alliance_name,
+    update_user,
+)
 from alliance.auth.sessions import end_session, end_sessions_of_user, rotate_session
 from alliance.core.errors import FieldErrors, StaleRecord
 from alliance.core.forms import select_choices, show_field_errors
@@ -72,8 +79,36 @@ def login():
                                     secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
                 return response
             form.form_errors.append(result.error)
+            if result.tries_left:
+                form.form_errors.append(f"再输错 {result.tries_left} 次，登录将被暂时锁定"
+                                        "（每次须等待更久才能再试）")
+            elif result.tries_left == 0:
+                form.form_errors.append("登录已被暂时锁定：请稍候再试，等待时间随失败次数加倍")
             status = 401
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, alliance_name=login_page_alliance_name()), status
+
+
+# What a signed-in account whose password an admin chose may still open (the API's bearer
+# tokens are not held up: a script's token was issued after the holder chose a password).
+PASSWORD_CHANGE_EXEMPT = frozenset({"auth.change_password", "auth.logout", "static", "bootstrap.static"})
+
+
+@bp.before_app_request
+def require_own_password():
+    endpoint = request.endpoint or ""
+    if endpoint in PASSWORD_CHANGE_EXEMPT or endpoint.endswith(".static"):
+        return None
+    if not current_user.is_authenticated or not getattr(current_user, "must_change_password", False):
+        return None
+    from flask import g
+
+    if g.get("token_auth"):
+        return None
+    if request.path.startswith("/api/"):
+        from alliance.web.errors import error_json
+
+        return error_json(403, "请先在网页上修改管理员设置的初始密码", code="password_change_required")
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -110,7 +145,8 @@ def change_password():
             rotate_session(session)
             flash("密码已修改，其他设备上的登录已失效", "success")
             return redirect(url_for("web.home"))
-    return render_template("auth/change_password.html", form=form), status
+    return render_template("auth/change_password.html", form=form,
+                           forced=current_user.must_change_password), status
 
 
 @bp.route("/accounts")
@@ -118,7 +154,8 @@ def change_password():
 def list_accounts():
     users = db.session.scalars(
         select(User).where(User.alliance_id == current_user.alliance_id)
-        .options(db.joinedload(User.unit)).order_by(User.deleted_at.is_not(None), User.username)
+        .options(db.joinedload(User.unit), db.joinedload(User.person))
+        .order_by(User.deleted_at.is_not(None), User.username)
     ).all()
     return render_template("auth/accounts.html", users=users)
 
@@ -131,8 +168,22 @@ def _account_form(user: User | None = None) -> AccountForm:
 
 def _form_data(form: AccountForm) -> dict:
     return {"username": form.username.data, "display_name": form.display_name.data,
-            "role": form.role.data, "unit_id": form.unit_id.data,
+            "role": form.role.data, "unit_id": form.unit_id.data, "person_id": form.person_id.data,
             "password": form.password.data, "is_active": form.is_active.data}
+
+
+def _person_label(person_id) -> str:
+    from alliance.members.models import Person
+
+    if not isinstance(person_id, int):
+        return ""
+    person = db.session.get(Person, person_id)
+    return person.name if person is not None and person.alliance_id == current_user.alliance_id else ""
+
+
+def _render_account_form(form: AccountForm, user: User | None):
+    return render_template("auth/account_form.html", form=form, user=user,
+                           person_label=_person_label(form.person_id.data))
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -143,15 +194,15 @@ def create_account():
         try:
             data = _form_data(form)
             data.pop("is_active")  # a new account starts active; the checkbox is on the edit page
-            user = create_user(data, alliance_id=current_user.alliance_id)
+            user = create_user(data, alliance_id=current_user.alliance_id, set_by_admin=True)
         except FieldErrors as exc:
             db.session.rollback()
             show_field_errors(form, exc)
         else:
             db.session.commit()
-            flash(f"已创建账号 {user.username}", "success")
+            flash(f"已创建账号 {user.username}：本人首次登录时须修改密码", "success")
             return redirect(url_for("auth.list_accounts"))
-    return render_template("auth/account_form.html", form=form, user=None)
+    return _render_account_form(form, None)
 
 
 @bp.route("/accounts/<int:user_id>/edit", methods=["GET", "POST"])
@@ -163,7 +214,7 @@ def edit_account(user_id: int):
         form.password.data = ""
     if form.validate_on_submit():
         try:
-            update_user(user, _form_data(form), version=form.version.data)
+            update_user(user, _form_data(form), version=form.version.data, actor=current_user)
         except (FieldErrors, StaleRecord) as exc:
             db.session.rollback()
             if isinstance(exc, StaleRecord):
@@ -174,7 +225,7 @@ def edit_account(user_id: int):
             db.session.commit()
             flash(f"已保存账号 {user.username}", "success")
             return redirect(url_for("auth.list_accounts"))
-    return render_template("auth/account_form.html", form=form, user=user)
+    return _render_account_form(form, user)
 
 
 # --- one's own API tokens --------------------------------------------------------------------

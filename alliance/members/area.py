@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from alliance.core.areas import Area, HomePanel, NavItem
+from alliance.core.roles import MANAGERS, ORGANIZER
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS
 
 
@@ -19,13 +20,34 @@ def _init_app(app: Flask) -> None:
     app.cli.add_command(cli.alliances)
 
 
-def _home_panel(user) -> dict:
+def _home_panel(user) -> dict | None:
     from alliance.members.models import MemberUnit, Person
     from alliance.members.queries import count_visible
+    from alliance.members.workbench import liaison_panel
 
     if user.is_liaison:
-        return {"unit": user.unit}
+        return liaison_panel(user)
     return {"unit": None, "units": count_visible(MemberUnit, user), "people": count_visible(Person, user)}
+
+
+def _waiting_panel(user) -> dict:
+    from alliance.members.workbench import staff_panel
+
+    return staff_panel(user)
+
+
+# Other areas' exports an organizer may take, shown when the area is installed (by endpoint,
+# so the register imports no area).
+_OTHER_EXPORTS = (("三张清单汇总（Excel）", "lists.export_three_lists"),
+                  ("文明实践活动（Excel）", "civic.export_xlsx"),
+                  ("联席会议日历（.ics）", "meetings_api.calendar_feed"))
+
+
+def _exports_panel(user) -> dict:
+    from flask import current_app
+
+    return {"others": [(label, endpoint) for label, endpoint in _OTHER_EXPORTS
+                       if endpoint in current_app.view_functions]}
 
 
 def _import_kinds() -> tuple:
@@ -61,7 +83,13 @@ AREA = Area(
         NavItem("人员", "members.list_people", order=11,
                 also_active_on=("members.view_person", "members.edit_person", "members.create_person")),
     ),
-    home_panels=(HomePanel("members.overview", "members/_home_panel.html", _home_panel, order=10),),
+    home_panels=(
+        HomePanel("members.overview", "members/_home_panel.html", _home_panel, order=10),
+        HomePanel("members.waiting", "members/_home_panel_waiting.html", _waiting_panel,
+                  roles=MANAGERS, order=15),
+        HomePanel("members.exports", "members/_home_panel_exports.html", _exports_panel,
+                  roles=frozenset({ORGANIZER}), order=15),
+    ),
     import_kinds=_import_kinds(),
     record_types={"Alliance": "联盟", "MemberUnit": "成员单位", "Person": "人员", "UnitRole": "单位职务"},
     field_labels={"Alliance": {"name": "名称", "code": "代码"}, "MemberUnit": _UNIT,

@@ -1,0 +1,54 @@
+"""What the activity log brings to the home page: the activities per month of the last twelve
+months by kind (one grouped statement, drawn as SVG by core.charts with the numbers as a table),
+and a liaison's latest activities."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import extract, func, select
+
+from alliance.activities.models import ACTIVITY_KINDS, Activity
+from alliance.core.charts import Chart, bar_chart
+from alliance.core.permissions import scoped
+from alliance.extensions import db
+
+MONTHS = 12
+RECENT = 5
+
+
+def month_starts(today: date, months: int = MONTHS) -> list[date]:
+    """The first day of each of the last ``months`` months, oldest first, this month last."""
+    index = today.year * 12 + today.month - 1
+    return [date((i) // 12, (i) % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+
+
+def monthly_counts(user, today: date) -> dict[tuple[int, int, str], int]:
+    """{(year, month, kind): activities} over the last twelve months that ``user`` may see, in
+    one GROUP BY (the list index's alliance, deleted_at, occurred_on reads the range)."""
+    start = month_starts(today)[0]
+    year, month = extract("year", Activity.occurred_on), extract("month", Activity.occurred_on)
+    stmt = scoped(select(year, month, Activity.kind, func.count()), Activity, user).where(
+        Activity.occurred_on >= start).group_by(year, month, Activity.kind)
+    return {(int(y), int(m), kind): n for y, m, kind, n in db.session.execute(stmt)}
+
+
+def monthly_chart(user, today: date) -> Chart:
+    """Activities per month, stacked by kind; only kinds that occur get a series."""
+    counts = monthly_counts(user, today)
+    months = month_starts(today)
+    labels = [f"{m.year % 100:02d}年{m.month}月" if m.month == 1 or i == 0 else f"{m.month}月"
+              for i, m in enumerate(months)]
+    present = {kind for (_y, _m, kind) in counts}
+    series = {label: [counts.get((m.year, m.month, code), 0) for m in months]
+              for code, label in ACTIVITY_KINDS.items() if code in present}
+    if not series:
+        series = {"共建活动": [0] * len(months)}
+    return bar_chart("近12个月共建活动（按月、按类型）", labels, series, stacked=True, height=360,
+                     print_values=False)
+
+
+def recent_activities(user, limit: int = RECENT) -> list:
+    """The latest activities ``user`` may see (a liaison: their unit's), as rows."""
+    return db.session.execute(
+        scoped(select(Activity.id, Activity.title, Activity.occurred_on, Activity.kind), Activity, user)
+        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)).all()

@@ -1,0 +1,107 @@
+"""What the register brings to the home page (workbench): for staff, what waits for them; for a
+liaison, their unit; for an organizer, what they may export. Each panel reads a bounded number
+of statements whatever the data size (no query per unit)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, exists, func, select
+
+from alliance.core.dates import LOCAL_TZ
+from alliance.core.types import utcnow
+from alliance.extensions import db
+from alliance.members.models import MemberUnit, UnitRole
+
+SHOWN = 6  # names listed under each figure; the figure itself counts them all
+
+
+@dataclass
+class UnitsLacking:
+    """Units lacking something: how many, and the first few (id, name)."""
+
+    total: int
+    units: list[tuple[int, str]]
+
+
+def local_today() -> date:
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def week_start(today: date) -> datetime:
+    """Monday 00:00 of ``today``'s week in Asia/Shanghai, as an aware datetime."""
+    monday = today - timedelta(days=today.weekday())
+    return datetime.combine(monday, time(), LOCAL_TZ)
+
+
+def _live_units(alliance_id: int):
+    return (MemberUnit.alliance_id == alliance_id, MemberUnit.deleted_at.is_(None),
+            MemberUnit.status == "active")
+
+
+def _lacking(alliance_id: int, condition) -> UnitsLacking:
+    """One statement: the first SHOWN units (register order) and, by a window, their total."""
+    rows = db.session.execute(
+        select(MemberUnit.id, MemberUnit.name, func.count().over().label("total"))
+        .where(*_live_units(alliance_id), condition)
+        .order_by(MemberUnit.sort_order, MemberUnit.name, MemberUnit.id).limit(SHOWN)).all()
+    return UnitsLacking(total=rows[0].total if rows else 0, units=[(r.id, r.name) for r in rows])
+
+
+def units_without_liaison(alliance_id: int) -> UnitsLacking:
+    """Active units that have no current liaison (联络员)."""
+    return _lacking(alliance_id, ~exists().where(
+        UnitRole.unit_id == MemberUnit.id, UnitRole.role == "liaison",
+        UnitRole.ended_on.is_(None), UnitRole.deleted_at.is_(None)))
+
+
+def units_without_activity(alliance_id: int, year: int) -> UnitsLacking:
+    """Active units that have logged no activity in ``year`` (ix_activities_unit_date)."""
+    from alliance.activities.models import Activity
+
+    return _lacking(alliance_id, ~exists().where(and_(
+        Activity.unit_id == MemberUnit.id, Activity.deleted_at.is_(None),
+        Activity.occurred_on >= date(year, 1, 1), Activity.occurred_on <= date(year, 12, 31))))
+
+
+def changes_since(alliance_id: int, since: datetime, limit: int = 5) -> tuple[int, list]:
+    """Data changes (create, update, delete, restore) recorded since ``since``: how many, and
+    the latest ``limit`` entries."""
+    from alliance.audit.models import KIND_ACTIONS, AuditEntry
+
+    where = (AuditEntry.alliance_id == alliance_id, AuditEntry.occurred_at >= since,
+             AuditEntry.action.in_(KIND_ACTIONS["changes"]))
+    total = db.session.scalar(select(func.count(AuditEntry.id)).where(*where)) or 0
+    latest = db.session.scalars(select(AuditEntry).where(*where)
+                                .order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+                                .limit(limit)).all() if total else []
+    return total, list(latest)
+
+
+def staff_panel(user) -> dict:
+    """What waits for township staff: this week's changes, units with no liaison, units with no
+    activity this year."""
+    today = local_today()
+    monday = week_start(today)
+    changes, latest = changes_since(user.alliance_id, monday)
+    return {"today": today, "week_from": monday.date(), "changes": changes, "latest_changes": latest,
+            "no_liaison": units_without_liaison(user.alliance_id),
+            "no_activity": units_without_activity(user.alliance_id, today.year)}
+
+
+def liaison_panel(user) -> dict | None:
+    """A liaison's own unit with its current secretary and liaison (one statement)."""
+    from alliance.members.models import Person
+
+    unit = user.unit
+    if unit is None:
+        return None
+    holders = db.session.execute(
+        select(UnitRole.role, Person.name).join(Person, Person.id == UnitRole.person_id)
+        .where(UnitRole.unit_id == unit.id, UnitRole.ended_on.is_(None), UnitRole.deleted_at.is_(None),
+               UnitRole.role.in_(("secretary", "liaison")))
+        .order_by(UnitRole.started_on)).all()
+    names: dict[str, list[str]] = {}
+    for role, name in holders:
+        names.setdefault(role, []).append(name)
+    return {"unit": unit, "secretaries": names.get("secretary", []), "liaisons": names.get("liaison", [])}

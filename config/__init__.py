@@ -43,7 +43,10 @@ class DefaultConfig:
         "alliance.meetings",
         "alliance.ratings",
         "alliance.lists",
+        "alliance.reports",
         "alliance.audit",
+        "alliance.notifications",
+        "alliance.backup",
         "alliance.demo",
     )
 
@@ -107,6 +110,26 @@ class DefaultConfig:
         },
         "security": [{"bearerAuth": []}],
     }
+
+    # Reminders and e-mail digests (alliance/notifications; README "Reminders, e-mail digests and
+    # backups"). No MAIL_SERVER: reminders show in the bell only. The settings are checked when
+    # the app starts (a malformed one fails create_app).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = os.environ.get("MAIL_PORT", "")  # default 25, 587 with TLS, 465 with SSL
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false")  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false")  # SMTPS
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "联盟通 <noreply@localhost>")
+    MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT", "30")
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")  # links in e-mails
+    # The jobs' clock, fixed (ISO 8601) for rehearsals and tests; unset: the real time.
+    NOTIFICATIONS_NOW = os.environ.get("NOTIFICATIONS_NOW")
+    # Self-assessments of a rating year are due on this day (MM-DD) of that year.
+    RATING_SELF_ASSESSMENT_DUE = os.environ.get("RATING_SELF_ASSESSMENT_DUE", "12-20")
+    # Backups (alliance/backup): `flask backup create`, and the daily job keeps the newest BACKUP_KEEP.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 
     IS_PRODUCTION = False
     SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)

@@ -16,6 +16,7 @@ Each area (``alliance/<area>/``) declares what it brings in its own ``area.py``:
         record_names={"Meeting": "title"},  # the column that names a record (default: name, title...)
         hidden_fields={"Meeting": frozenset({"signin_key"})},  # internal fields never shown
         jobs={"meeting_reminders": Job(send_reminders, timedelta(hours=1))},
+        reminders=(ReminderRule("meeting_tomorrow", "会议提醒", meetings_tomorrow),),
         home_panels=(HomePanel("meetings.upcoming", "meetings/_panel.html", upcoming_for),),
         demo=load_demo_meetings,            # called with the demo alliance, in area order
     )
@@ -28,9 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, request, url_for
 
@@ -77,6 +78,27 @@ class HomePanel:
     order: int = 100
 
 
+class Reminder(NamedTuple):
+    """One reminder a rule finds due: for one account, on one occasion (the occasion key makes
+    it once only: ``notifications`` keeps (account, kind, occasion) unique)."""
+
+    user_id: int
+    occasion: str  # e.g. "meeting:12" or "action:7:overdue"
+    title: str  # Chinese, shown in the bell and the e-mail
+    body: str
+    url: str  # a path such as /meetings/12
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    """A kind of reminder an area brings: ``function(now)`` yields the :class:`Reminder` due at
+    ``now`` (an aware UTC datetime); it reads with a bounded number of queries and writes nothing."""
+
+    kind: str  # stable code, e.g. "meeting_tomorrow"
+    label: str  # Chinese, e.g. "会议前一天提醒" (preferences page, unsubscribe)
+    function: Callable[[datetime], Iterable[Reminder]]
+
+
 @dataclass(frozen=True)
 class Area:
     """What one area brings to the app; see the module docstring."""
@@ -98,6 +120,7 @@ class Area:
     home_panels: tuple[HomePanel, ...] = ()
     demo: Callable[..., Any] | None = None
     import_kinds: tuple[Any, ...] = ()  # core.import_runner.ImportKind: spreadsheets it accepts
+    reminders: tuple[ReminderRule, ...] = ()  # kinds of reminder (alliance/notifications)
 
 
 class Registry:
@@ -114,6 +137,9 @@ class Registry:
         for name in area.jobs:
             if name in self.jobs:
                 raise ValueError(f"job {name!r} of area {area.name!r} is already registered")
+        for rule in area.reminders:
+            if rule.kind in self.reminders:
+                raise ValueError(f"reminder {rule.kind!r} of area {area.name!r} is already registered")
         self.areas.append(area)
 
     @property
@@ -167,6 +193,10 @@ class Registry:
     @property
     def import_kinds(self) -> dict[str, Any]:
         return {kind.name: kind for a in self.areas for kind in a.import_kinds}
+
+    @property
+    def reminders(self) -> dict[str, ReminderRule]:
+        return {rule.kind: rule for a in self.areas for rule in a.reminders}
 
     @property
     def demo_steps(self) -> list[tuple[str, Callable[..., Any]]]:

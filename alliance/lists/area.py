@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from alliance.auth.roles import LIAISON, MANAGERS
-from alliance.core.areas import Area, HomePanel, NavItem
+from alliance.core.areas import Area, HomePanel, NavItem, ReminderRule
 from alliance.lists.models import (
     CATEGORY_KINDS,
     CLAIM_STATUSES,
@@ -15,6 +15,7 @@ from alliance.lists.models import (
     SOURCE_KINDS,
     URGENCIES,
 )
+from alliance.lists.reminders import needs_past_wanted_by
 
 
 def _init_app(app: Flask) -> None:
@@ -95,4 +96,5 @@ AREA = Area(
         ("ProjectTransition", "to_stage"): PROJECT_STAGES, ("ListCategory", "kind"): CATEGORY_KINDS,
     },
     demo=_demo,
+    reminders=(ReminderRule("need_overdue", "需求逾期提醒", needs_past_wanted_by),),
 )

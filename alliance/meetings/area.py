@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from alliance.core.areas import Area, HomePanel, NavItem
+from alliance.core.areas import Area, HomePanel, NavItem, ReminderRule
 from alliance.meetings.models import (
     ACTION_STATUSES,
     ATTENDANCE_STATUSES,
@@ -13,6 +13,7 @@ from alliance.meetings.models import (
     REPLIES,
     SLIP_STATUSES,
 )
+from alliance.meetings.reminders import action_items_due, meetings_tomorrow, reply_slips_pending
 
 
 def _init_app(app: Flask) -> None:
@@ -75,4 +76,7 @@ AREA = Area(
                  ("Attendance", "reply"): REPLIES, ("ReplySlip", "status"): SLIP_STATUSES,
                  ("ActionItem", "status"): ACTION_STATUSES},
     demo=_demo,
+    reminders=(ReminderRule("meeting_tomorrow", "会议前一天提醒", meetings_tomorrow),
+               ReminderRule("action_item_due", "决定事项到期提醒", action_items_due),
+               ReminderRule("reply_slip_pending", "参会回执提醒", reply_slips_pending)),
 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Flask
 
 from alliance.auth.roles import LIAISON
-from alliance.core.areas import Area, HomePanel, NavItem
+from alliance.core.areas import Area, HomePanel, NavItem, ReminderRule
 from alliance.ratings.models import NOMINATIONS, ORG_KINDS, RATING_STATUSES, RUBRIC_STATUSES
+from alliance.ratings.reminders import self_assessments_not_submitted
 
 
 def _init_app(app: Flask) -> None:
@@ -83,4 +84,5 @@ AREA = Area(
     code_labels={("PartyOrganization", "kind"): ORG_KINDS, ("Rating", "status"): RATING_STATUSES,
                  ("Rating", "nomination"): NOMINATIONS, ("Rubric", "status"): RUBRIC_STATUSES},
     demo=_demo,
+    reminders=(ReminderRule("self_assessment_due", "星级自评截止提醒", self_assessments_not_submitted),),
 )

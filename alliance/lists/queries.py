@@ -58,6 +58,7 @@ class ListFilters:
     q: str | None = None
     stage: str | None = None
     kind: str | None = None
+    year: int | None = None  # projects starting in that year (the board; the annual report's links)
 
 
 def need_list_query(user, filters: ListFilters, *, today: date, plain: bool = False) -> Select:
@@ -393,6 +394,8 @@ def project_board(user, filters: ListFilters) -> tuple[dict[str, list[Row]], dic
     base = scoped(select(Project), Project, user)
     if filters.category_id:
         base = base.where(Project.category_id == filters.category_id)
+    if filters.year:
+        base = base.where(Project.starts_on.between(date(filters.year, 1, 1), date(filters.year, 12, 31)))
     counts = dict(db.session.execute(
         base.with_only_columns(Project.stage, func.count(Project.id)).group_by(Project.stage)).tuples().all())
     ranked = base.with_only_columns(

@@ -16,7 +16,10 @@ from alliance.lists.services import local_today
 @bp.route("/projects/board")
 @roles_required()
 def board():
-    columns, counts = queries.project_board(current_user, ListFilters())
+    year = request.args.get("year", type=int)
+    filters = ListFilters(category_id=_int_arg("category_id"),
+                          year=year if year is not None and 2000 <= year <= 2100 else None)
+    columns, counts = queries.project_board(current_user, filters)
     return render_template("lists/board.html", columns=columns, counts=counts, stages=PROJECT_STAGES)
 
 

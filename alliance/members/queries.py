@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -37,6 +38,8 @@ class UnitFilters:
     sort: str = "order"
     deleted: bool = False  # show the deleted ones instead (staff only)
     extra: dict = field(default_factory=dict)
+    joined_year: int | None = None  # joined in that year (the annual report's links)
+    member_year: int | None = None  # a member at that year's end: joined by then, not left
 
 
 def _pinyin_match(model, q: str) -> tuple:
@@ -60,7 +63,7 @@ def unit_list_query(user, filters: UnitFilters, *, with_roles: bool = True) -> S
     if filters.extra:
         return _unit_list_query(user, filters, with_roles)
     key = ("units", user_key(user), filters.q, filters.category, filters.tier, filters.status,
-           filters.sort, filters.deleted, with_roles)
+           filters.sort, filters.deleted, with_roles, filters.joined_year, filters.member_year)
     return reuse(key, lambda: _unit_list_query(user, filters, with_roles))
 
 
@@ -78,6 +81,12 @@ def _unit_list_query(user, filters: UnitFilters, with_roles: bool) -> Select:
         stmt = stmt.where(MemberUnit.tier == filters.tier)
     if filters.status:
         stmt = stmt.where(MemberUnit.status == filters.status)
+    if filters.joined_year:
+        stmt = stmt.where(MemberUnit.joined_on.between(date(filters.joined_year, 1, 1),
+                                                       date(filters.joined_year, 12, 31)))
+    if filters.member_year:
+        end = date(filters.member_year, 12, 31)
+        stmt = stmt.where(MemberUnit.joined_on <= end, or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > end))
     order: tuple[Any, ...]
     if filters.sort == "name":
         order = (MemberUnit.name_sort_key, MemberUnit.id)

@@ -40,6 +40,12 @@ def _choice_arg(name: str, choices) -> str | None:
     return value if value in choices else None
 
 
+def _year_arg(name: str) -> int | None:
+    """A year filter of the unit list (links of the annual report); anything else is ignored."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 2000 <= value <= 2100 else None
+
+
 def _deleted_view_requested() -> bool:
     return request.args.get("deleted") == "1" and current_user.is_manager
 
@@ -57,6 +63,7 @@ def list_units():
         status=_choice_arg("status", UNIT_STATUSES),
         sort=sort if sort in UNIT_SORTS else "order",
         deleted=_deleted_view_requested(),
+        joined_year=_year_arg("joined_year"), member_year=_year_arg("member_year"),
     )
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
     result = list_page(unit_rows_query(current_user, filters), page, per_page, scalars=False,

@@ -1,0 +1,226 @@
+"""The annual report's figures, one function per group, each a few aggregate queries bounded
+whatever the data size, all read through ``scoped()`` (the report is for accounts that read
+every unit: admin, staff, organizer; see ``READERS``).
+
+Dated records fall in a year by their own date: units by ``joined_on``/``left_on``, meetings and
+civic events by their local start (Asia/Shanghai), needs by when they were entered, projects by
+``starts_on``, ratings by their rating year, ledger entries by ``occurred_on``, activities by
+``occurred_on``, party organizations by ``founded_on``. Records the models keep no date for
+(venues, volunteers and their teams) are counted as they are now.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from alliance.activities.models import Activity
+from alliance.civic.models import (
+    CivicEvent,
+    ItemLedger,
+    LedgerEntry,
+    ServiceRecord,
+    Venue,
+    Volunteer,
+    VolunteerTeam,
+    team_members,
+)
+from alliance.civic.queries import local_start
+from alliance.civic.services import local_today
+from alliance.core.permissions import scoped
+from alliance.core.roles import READERS_OF_ALL
+from alliance.extensions import db
+from alliance.lists.models import PROJECT_STAGES, ListCategory, Need, Project
+from alliance.meetings.models import Attendance, Meeting
+from alliance.members.models import MemberUnit
+from alliance.ratings.models import PartyOrganization
+from alliance.ratings.queries import distribution
+
+READERS = READERS_OF_ALL  # who may read the report: it counts every unit's records
+FIRST_YEAR = 2000
+REPORTED_VENUE_KINDS = ("station", "public_space")
+
+
+def year_error(year: int | None) -> str | None:
+    """The Chinese message for a year the report cannot be made for, else None."""
+    last = local_today().year
+    if year is None or not FIRST_YEAR <= year <= last:
+        return f"年度应为{FIRST_YEAR}年至{last}年之间的年份"
+    return None
+
+
+def _bounds(year: int) -> tuple[datetime, datetime]:
+    return local_start(date(year, 1, 1)), local_start(date(year + 1, 1, 1))
+
+
+def _count_if(condition) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def units(user, year: int) -> dict:
+    """Member units at the year's end (joined by then, not left by then) and joined that year."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    member = and_(MemberUnit.joined_on <= end, or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > end))
+    total, joined, left = db.session.execute(scoped(select(
+        _count_if(member), _count_if(MemberUnit.joined_on.between(start, end)),
+        _count_if(MemberUnit.left_on.between(start, end))), MemberUnit, user)).one()
+    return {"total": int(total), "joined": int(joined), "left": int(left)}
+
+
+def meetings(user, year: int) -> dict:
+    """Meetings held in the year and their average attendance rate (present / invited, a
+    substituted invitee counted once, by the substitute), over all held meetings together."""
+    start, end = _bounds(year)
+    held = (scoped(select(Meeting.id), Meeting, user)
+            .where(Meeting.status == "held", Meeting.starts_at >= start, Meeting.starts_at < end))
+    count = db.session.scalar(select(func.count()).select_from(held.subquery())) or 0
+    invited, present = db.session.execute(scoped(select(
+        _count_if(Attendance.reply != "replaced"),
+        _count_if(and_(Attendance.reply != "replaced", Attendance.status == "present"))), Attendance, user)
+        .where(Attendance.meeting_id.in_(held))).one()
+    rate = round(int(present) / int(invited), 3) if invited else 0.0
+    return {"held": int(count), "attendance_rate": rate, "invited": int(invited), "present": int(present)}
+
+
+def needs(user, year: int) -> dict:
+    """Needs entered in the year (drafts apart) and how many of them are met."""
+    start, end = _bounds(year)
+    received, met = db.session.execute(scoped(select(
+        func.count(Need.id), _count_if(Need.status == "met")), Need, user).where(
+        Need.status != "draft", Need.created_at >= start, Need.created_at < end)).one()
+    return {"received": int(received or 0), "met": int(met or 0),
+            "met_rate": round(int(met) / int(received), 3) if received else 0.0}
+
+
+def projects(user, year: int) -> dict:
+    """Projects starting in the year: by stage, by category, and the people the closed ones served."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    in_year = scoped(select(Project.id), Project, user).where(Project.starts_on.between(start, end))
+    rows = db.session.execute(
+        select(Project.stage, Project.category_id, ListCategory.name, ListCategory.position,
+               func.count(Project.id),
+               func.coalesce(func.sum(case((Project.stage == "closed", Project.people_served), else_=0)), 0))
+        .join(ListCategory, ListCategory.id == Project.category_id)
+        .where(Project.id.in_(in_year))
+        .group_by(Project.stage, Project.category_id, ListCategory.name, ListCategory.position)).all()
+    by_stage = dict.fromkeys(PROJECT_STAGES.codes, 0)
+    categories: dict[int, list] = {}
+    served = 0
+    for stage, category_id, name, position, count, people in rows:
+        by_stage[stage] = by_stage.get(stage, 0) + count
+        entry = categories.setdefault(category_id, [position, name, 0])
+        entry[2] += count
+        served += int(people or 0)
+    by_category = [{"category_id": cid, "name": name, "count": count}
+                   for cid, (_, name, count) in sorted(categories.items(), key=lambda kv: (kv[1][0], kv[0]))]
+    return {"total": sum(by_stage.values()), "by_stage": by_stage, "by_category": by_category,
+            "people_served": served}
+
+
+def ratings(user, year: int) -> dict:
+    """Confirmed ratings of the year by stars and by level (the ratings area's own figures)."""
+    figures = distribution(user, year)
+    by_stars = {key: figures["by_stars"].get(key, 0) for key in ("5", "4", "3")}
+    return {"total": sum(figures["by_stars"].values()), "by_stars": by_stars, "by_level": figures["by_level"]}
+
+
+def organizations(user, year: int) -> dict:
+    """Party organizations there at the year's end (founded by then, or no founding date), and
+    the branches (党支部) of residential communities among them."""
+    end = date(year, 12, 31)
+    total, residential = db.session.execute(scoped(select(
+        func.count(PartyOrganization.id),
+        _count_if(and_(PartyOrganization.kind == "branch", MemberUnit.category == "residential"))),
+        PartyOrganization, user).join(MemberUnit, MemberUnit.id == PartyOrganization.unit_id).where(
+        or_(PartyOrganization.founded_on.is_(None), PartyOrganization.founded_on <= end))).one()
+    return {"total": int(total or 0), "residential_branches": int(residential or 0)}
+
+
+def civic(user, year: int) -> dict:
+    """Venues (as they are now), the year's events, audience and volunteer hours, volunteers by
+    team, and the stations and spaces that had no event in the year."""
+    start, end = _bounds(year)
+    venue_kinds = dict(db.session.execute(scoped(select(Venue.kind, func.count(Venue.id)), Venue, user)
+                                          .group_by(Venue.kind)).tuples().all())
+    events_in_year = (scoped(select(CivicEvent.id), CivicEvent, user)
+                      .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end))
+    events, audience = db.session.execute(select(
+        func.count(CivicEvent.id), func.coalesce(func.sum(CivicEvent.audience), 0))
+        .where(CivicEvent.id.in_(events_in_year))).one()
+    hours = db.session.scalar(scoped(select(func.coalesce(func.sum(ServiceRecord.hours), 0)), ServiceRecord, user)
+                              .where(ServiceRecord.event_id.in_(events_in_year))) or 0
+    volunteers = db.session.scalar(select(func.count()).select_from(
+        scoped(select(Volunteer.id), Volunteer, user).subquery())) or 0
+    live_volunteers = scoped(select(Volunteer.id), Volunteer, user)
+    team_rows = db.session.execute(
+        scoped(select(VolunteerTeam.id, VolunteerTeam.name, func.count(team_members.c.volunteer_id)),
+               VolunteerTeam, user)
+        .outerjoin(team_members, and_(team_members.c.team_id == VolunteerTeam.id,
+                                      team_members.c.volunteer_id.in_(live_volunteers)))
+        .group_by(VolunteerTeam.id, VolunteerTeam.name).order_by(VolunteerTeam.id)).all()
+    teams = [{"team_id": team_id, "name": name, "volunteers": int(count)} for team_id, name, count in team_rows]
+    had_event = select(CivicEvent.venue_id).where(CivicEvent.id.in_(events_in_year))
+    idle = [{"venue_id": venue_id, "name": name, "kind": kind} for venue_id, name, kind in db.session.execute(
+        scoped(select(Venue.id, Venue.name, Venue.kind), Venue, user)
+        .where(Venue.kind.in_(REPORTED_VENUE_KINDS), Venue.id.not_in(had_event))
+        .order_by(Venue.kind, Venue.name, Venue.id)).all()]
+    return {"stations": venue_kinds.get("station", 0), "spaces": venue_kinds.get("public_space", 0),
+            "sub_centres": venue_kinds.get("sub_centre", 0),
+            "events": int(events or 0), "audience": int(audience or 0),
+            "volunteer_hours": float(Decimal(str(hours))), "volunteers": int(volunteers),
+            "teams": teams, "venues_without_event": idle}
+
+
+def drives(user, year: int) -> list[dict]:
+    """Each ledger with entries in the year: made, handed out (and on which days), and the
+    volunteers who made the items (the batches' volunteer counts)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    rows = db.session.execute(
+        select(ItemLedger.id, ItemLedger.item, LedgerEntry.kind, LedgerEntry.occurred_on,
+               func.sum(LedgerEntry.quantity), func.coalesce(func.sum(LedgerEntry.volunteer_count), 0))
+        .join(LedgerEntry, LedgerEntry.ledger_id == ItemLedger.id)
+        .where(ItemLedger.id.in_(scoped(select(ItemLedger.id), ItemLedger, user)),
+               LedgerEntry.deleted_at.is_(None), LedgerEntry.occurred_on.between(start, end))
+        .group_by(ItemLedger.id, ItemLedger.item, LedgerEntry.kind, LedgerEntry.occurred_on)
+        .order_by(ItemLedger.id, LedgerEntry.occurred_on)).all()
+    out: dict[int, dict] = {}
+    for ledger_id, item, kind, day, quantity, volunteers in rows:
+        drive = out.setdefault(ledger_id, {"ledger_id": ledger_id, "name": item, "made": 0, "handed_out": 0,
+                                           "volunteers": 0, "handouts": []})
+        if kind == "made":
+            drive["made"] += int(quantity)
+            drive["volunteers"] += int(volunteers)
+        else:
+            drive["handed_out"] += int(quantity)
+            drive["handouts"].append({"on": day, "quantity": int(quantity)})
+    return list(out.values())
+
+
+def activities(user, year: int) -> dict:
+    """Activities of the year, in all and per unit (most first)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    per_unit = (scoped(select(Activity.unit_id, func.count(Activity.id).label("n")), Activity, user)
+                .where(Activity.occurred_on.between(start, end)).group_by(Activity.unit_id).subquery())
+    rows = db.session.execute(select(per_unit.c.unit_id, MemberUnit.name, per_unit.c.n)
+                              .join(MemberUnit, MemberUnit.id == per_unit.c.unit_id)
+                              .order_by(per_unit.c.n.desc(), MemberUnit.name_sort_key, MemberUnit.id)).all()
+    by_unit = [{"unit_id": unit_id, "name": name, "count": int(n)} for unit_id, name, n in rows]
+    return {"total": sum(u["count"] for u in by_unit), "by_unit": by_unit}
+
+
+def annual(user, year: int) -> dict:
+    """Every figure of the year's report (about twenty aggregate queries whatever the data size)."""
+    return {
+        "year": year,
+        "units": units(user, year),
+        "meetings": meetings(user, year),
+        "needs": needs(user, year),
+        "projects": projects(user, year),
+        "ratings": ratings(user, year),
+        "organizations": organizations(user, year),
+        "civic": civic(user, year),
+        "drives": drives(user, year),
+        "activities": activities(user, year),
+    }

@@ -48,7 +48,9 @@ def _managers_for_deleted(args: dict) -> bool:
 @blp.arguments(UnitListArgs, location="query", as_kwargs=True)
 @blp.response(200, UnitPage)
 def list_units(page, per_page, **args):
-    """成员单位列表（联络员只看到本单位）"""
+    """成员单位列表（联络员只看到本单位）
+
+    q= 匹配名称、简称、信用代码、名称拼音或首字母（fddx）；以空格分开的几个词须每个都匹配。"""
     filters = UnitFilters(q=args.get("q"), category=args.get("category"), tier=args.get("tier"),
                           status=args.get("status"), sort=args.get("sort", "order"),
                           deleted=_managers_for_deleted(args))
@@ -198,7 +200,10 @@ def _role_of_unit(unit_id: int, role_id: int) -> UnitRole:
 @blp.arguments(PeopleListArgs, location="query", as_kwargs=True)
 @blp.response(200, PersonPage)
 def list_people(page, per_page, **args):
-    """人员列表；sort=strokes 按姓氏笔画，pinyin 按拼音，name 按姓名"""
+    """人员列表；sort=strokes 按姓氏笔画，pinyin（或 name）按姓名拼音
+
+    q= 匹配姓名、职务、手机、姓名拼音或首字母（zx 找到张轩）、现任职务所在单位的名称；
+    以空格分开的几个词须每个都匹配（复旦 儿科）。"""
     stmt = people_list_query(current_user, q=args.get("q"), sort=args.get("sort", "strokes"),
                              deleted=_managers_for_deleted(args), with_roles=False)
     return list_body(stmt, PersonSchema, Person, page, per_page)

@@ -7,26 +7,34 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from alliance.audit.models import AuditEntry
 from alliance.core.permissions import scoped, visible
-from alliance.core.search import contains
+from alliance.core.search import contains, every_word, pinyin_letters
 from alliance.core.statements import derived, reuse, user_key
 from alliance.extensions import db
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, MemberUnit, Person, UnitRole
 
 UNIT_SORTS = {
     "order": "排序号",
-    "name": "名称",
+    "name": "名称拼音",  # name_sort_key: the pinyin of the name
     "joined": "加入日期（新→旧）",
 }
+# Two orders a person understands. "姓名" sorted by code point (an order nobody reads) is gone;
+# ``sort=name`` in old links and API calls is the pinyin order (issue 13 item 4).
 PEOPLE_SORTS = {
     "strokes": "姓氏笔画",
-    "pinyin": "拼音",
-    "name": "姓名",
+    "pinyin": "姓名拼音",
 }
+PEOPLE_SORT_ALIASES = {"name": "pinyin"}
+
+
+def people_sort(value: str | None) -> str:
+    """The people list's order for a ``sort=`` value: a known one, an alias's, else 姓氏笔画."""
+    value = PEOPLE_SORT_ALIASES.get(value or "", value)
+    return value if value in PEOPLE_SORTS else "strokes"
 
 
 @dataclass
@@ -42,12 +50,35 @@ class UnitFilters:
     member_year: int | None = None  # a member at that year's end: joined by then, not left
 
 
-def _pinyin_match(model, q: str) -> tuple:
+def _pinyin_match(model, word: str) -> tuple:
     """Letters also match the pinyin and its initials (``zx`` or ``zhangxuan`` finds 张轩)."""
-    letters = q.replace(" ", "").lower()
-    if letters.isascii() and letters.isalpha():
-        return (contains(model.search_key, letters),)
-    return ()
+    letters = pinyin_letters(word)
+    return (contains(model.search_key, letters),) if letters else ()
+
+
+def _unit_word(word: str) -> ColumnElement[bool]:
+    """One word of a unit search: in the name, short name or credit code, or the pinyin."""
+    return or_(contains(MemberUnit.name, word), contains(MemberUnit.short_name, word),
+               contains(MemberUnit.uscc, word.upper()), *_pinyin_match(MemberUnit, word))
+
+
+def _holders_at_units_named(word: str, user) -> Select:
+    """The people with a current role the user may see at a live unit whose name or short name
+    holds ``word``: one uncorrelated subquery (the units matched once, not per person)."""
+    return (select(UnitRole.person_id).join(MemberUnit, MemberUnit.id == UnitRole.unit_id)
+            .where(*UnitRole.roles_current_criteria(), visible(UnitRole, user), visible(MemberUnit, user),
+                   or_(contains(MemberUnit.name, word), contains(MemberUnit.short_name, word))))
+
+
+def _person_word(word: str, user) -> ColumnElement[bool]:
+    """One word of a people search: name, title, mobile, pinyin, or a unit they hold a role at."""
+    # A whole mobile number is looked up as it is (the unique index); a part of one by
+    # trigrams, which for digits every mobile shares (138…) match thousands of rows.
+    # Four digits or more are (a part of) a mobile: names, titles and units are not searched for them.
+    if word.isdigit() and len(word) >= 4:
+        return Person.mobile == word if len(word) == 11 else contains(Person.mobile, word)
+    return or_(contains(Person.name, word), contains(Person.title, word), contains(Person.mobile, word),
+               *_pinyin_match(Person, word), Person.id.in_(_holders_at_units_named(word, user)))
 
 
 def current_roles_option():
@@ -71,10 +102,9 @@ def _unit_list_query(user, filters: UnitFilters, with_roles: bool) -> Select:
     stmt = scoped(select(MemberUnit), MemberUnit, user, include_deleted=filters.deleted)
     if filters.deleted:
         stmt = stmt.where(MemberUnit.deleted_at.is_not(None))
-    if filters.q:
-        q = filters.q.strip()[:100]
-        stmt = stmt.where(or_(contains(MemberUnit.name, q), contains(MemberUnit.short_name, q),
-                              contains(MemberUnit.uscc, q.upper()), *_pinyin_match(MemberUnit, q)))
+    words = every_word(filters.q, _unit_word, max_length=100)
+    if words is not None:  # every word matches somewhere (复旦 儿科)
+        stmt = stmt.where(words)
     if filters.category:
         stmt = stmt.where(MemberUnit.category == filters.category)
     if filters.tier:
@@ -122,6 +152,7 @@ def people_list_query(user, *, q: str | None = None, sort: str = "strokes",
     """The people ``user`` may see; ``with_roles`` eager-loads their current roles and units
     (the columns the list shows), which the API's person does not carry. Built once per
     account and arguments and reused (``core.statements``)."""
+    sort = people_sort(sort)
     return reuse(("people", user_key(user), q, sort, deleted, with_roles),
                  lambda: _people_list_query(user, q, sort, deleted, with_roles))
 
@@ -130,20 +161,11 @@ def _people_list_query(user, q: str | None, sort: str, deleted: bool, with_roles
     stmt = scoped(select(Person), Person, user, include_deleted=deleted)
     if deleted:
         stmt = stmt.where(Person.deleted_at.is_not(None))
-    if q:
-        q = q.strip()[:50]
-        # A whole mobile number is looked up as it is (the unique index); a part of one by
-        # trigrams, which for digits every mobile shares (138…) match thousands of rows.
-        # Four digits or more are (a part of) a mobile: names and titles are not searched for them.
-        if q.isdigit() and len(q) >= 4:
-            stmt = stmt.where(Person.mobile == q if len(q) == 11 else contains(Person.mobile, q))
-        else:
-            stmt = stmt.where(or_(contains(Person.name, q), contains(Person.title, q), contains(Person.mobile, q),
-                                  *_pinyin_match(Person, q)))
+    words = every_word(q, lambda word: _person_word(word, user), max_length=50)
+    if words is not None:  # every word matches somewhere (复旦 儿科, 张 联络员)
+        stmt = stmt.where(words)
     if sort == "pinyin":
         order = (Person.name_pinyin_key, Person.id)
-    elif sort == "name":
-        order = (Person.name, Person.id)
     else:
         order = (Person.name_stroke_key, Person.id)
     stmt = stmt.order_by(*order)

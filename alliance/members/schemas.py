@@ -19,7 +19,7 @@ from alliance.api.schemas import (
 )
 from alliance.core.fields import max_length
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
-from alliance.members.queries import PEOPLE_SORTS, UNIT_SORTS
+from alliance.members.queries import PEOPLE_SORT_ALIASES, PEOPLE_SORTS, UNIT_SORTS
 from alliance.members.services import PERSON_FIELDS, UNIT_FIELDS
 
 
@@ -71,8 +71,8 @@ class PersonPatchSchema(PersonSchema):
 
 class PeopleListArgs(PagingArgs):
     q = Str(validate=length(50))
-    sort = Str(load_default="strokes", validate=one_of(PEOPLE_SORTS),
-               metadata={"description": "strokes 姓氏笔画 / pinyin 拼音 / name 姓名"})
+    sort = Str(load_default="strokes", validate=one_of([*PEOPLE_SORTS, *PEOPLE_SORT_ALIASES]),
+               metadata={"description": "strokes 姓氏笔画 / pinyin 姓名拼音（name 同 pinyin）"})
     deleted = Bool(load_default=False)
 
 

@@ -28,6 +28,7 @@ from alliance.members.queries import (
     current_posts,
     people_list_query,
     people_rows_query,
+    people_sort,
     person_roles,
     role_holders,
     unit_page,
@@ -225,8 +226,7 @@ def delete_role(role_id: int):
 @bp.route("/people")
 @roles_required()
 def list_people():
-    sort = request.args.get("sort", "strokes")
-    sort = sort if sort in PEOPLE_SORTS else "strokes"
+    sort = people_sort(request.args.get("sort"))  # sort=name of old links: the pinyin order
     deleted = _deleted_view_requested()
     page, per_page = clamp_paging(request.args.get("page"), request.args.get("per_page"))
     result = list_page(people_rows_query(current_user, q=request.args.get("q"), sort=sort,

@@ -13,6 +13,7 @@ session, no scope, no audit: the difference to the app is what the app's own wor
 from __future__ import annotations
 
 import os
+import re
 
 import speed_areas  # benchmarks/speed_areas: each area's floor pages
 from flask import Flask, jsonify, render_template_string, request
@@ -56,13 +57,32 @@ def _units_sql() -> tuple[str, str]:
     return "FROM member_units WHERE alliance_id = :a AND deleted_at IS NULL", order
 
 
+# The people search the app runs (members.queries): every word matches the name, title, mobile,
+# the pinyin key (letters only) or the name of a unit where the person holds a current role;
+# four digits or more match the mobile alone.
+UNIT_HOLDERS = ("id IN (SELECT r.person_id FROM unit_roles r JOIN member_units u ON u.id = r.unit_id "
+                "WHERE r.alliance_id = :a AND r.ended_on IS NULL AND r.deleted_at IS NULL "
+                "AND u.alliance_id = :a AND u.deleted_at IS NULL "
+                "AND (u.name LIKE :w{i} ESCAPE '/' OR u.short_name LIKE :w{i} ESCAPE '/'))")
+
+
 def _people_where() -> tuple[str, dict]:
     params: dict = {"a": ALLIANCE_ID}
     where = "FROM people WHERE alliance_id = :a AND deleted_at IS NULL"
-    q = request.args.get("q")
-    if q:
-        where += " AND (name LIKE :q OR title LIKE :q OR mobile LIKE :q)"
-        params["q"] = f"%{q}%"
+    words = [w for w in dict.fromkeys(re.split(r"[\s,，、;；]+", (request.args.get("q") or "")[:50])) if w][:5]
+    for i, word in enumerate(words):
+        params[f"w{i}"] = "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        if word.isdigit() and len(word) >= 4:
+            where += f" AND mobile = :w{i}" if len(word) == 11 else f" AND mobile LIKE :w{i} ESCAPE '/'"
+            if len(word) == 11:
+                params[f"w{i}"] = word
+            continue
+        ors = [f"{column} LIKE :w{i} ESCAPE '/'" for column in ("name", "title", "mobile")]
+        if word.isascii() and word.isalpha():
+            ors.append(f"search_key LIKE :l{i} ESCAPE '/'")
+            params[f"l{i}"] = f"%{word.lower()}%"
+        ors.append(UNIT_HOLDERS.format(i=i))
+        where += " AND (" + " OR ".join(ors) + ")"
     return where, params
 
 

@@ -59,6 +59,7 @@ PAGES = (
     ("GET /people?q=张", "/people", {"q": "张"}),
     ("GET /people?sort=pinyin", "/people", {"sort": "pinyin"}),
     ("GET /people?sort=pinyin&q=张", "/people", {"sort": "pinyin", "q": "张"}),
+    ("GET /people?q=zx", "/people", {"q": "zx"}),  # pinyin initials (issue 13 item 4)
     ("GET /activities", "/activities", {}),
     ("GET /api/v1/units", "/api/v1/units", {}),
     ("GET /api/v1/people", "/api/v1/people", {}),

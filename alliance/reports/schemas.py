@@ -18,67 +18,67 @@ class AnnualArgs(BaseSchema):
                metadata={"description": "年度（2000年至今年）；未来年份或2000年以前为422"})
 
 
-class UnitFigures(BaseSchema):
+class AnnualUnitFigures(BaseSchema):
     total = Int(metadata={"description": "年末成员单位数（当年12月31日前加入且未退出）"})
     joined = Int(metadata={"description": "当年加入"})
     left = Int(metadata={"description": "当年退出"})
 
 
-class MeetingFigures(BaseSchema):
+class AnnualMeetingFigures(BaseSchema):
     held = Int(metadata={"description": "当年已召开的会议"})
     attendance_rate = ma.fields.Float(metadata={"description": "平均出席率（出席人次 / 应到人次，0–1）"})
     invited = Int()
     present = Int()
 
 
-class NeedFigures(BaseSchema):
+class AnnualNeedFigures(BaseSchema):
     received = Int(metadata={"description": "当年登记的需求（草稿除外）"})
     met = Int(metadata={"description": "其中已满足"})
     met_rate = ma.fields.Float()
 
 
-class CategoryCount(BaseSchema):
+class AnnualCategoryCount(BaseSchema):
     category_id = Int()
     name = Str()
     count = Int()
 
 
-class ProjectFigures(BaseSchema):
+class AnnualProjectFigures(BaseSchema):
     total = Int(metadata={"description": "当年开始的项目"})
     by_stage = Dict(keys=Str(), values=Int(), metadata={"description": "按阶段：proposed 立项 … closed 结项"})
-    by_category = List(Nested(CategoryCount))
+    by_category = List(Nested(AnnualCategoryCount))
     people_served = Int(metadata={"description": "已结项项目的服务人数"})
 
 
-class LevelCounts(BaseSchema):
+class AnnualLevelCounts(BaseSchema):
     district = Int()
     township = Int()
 
 
-class RatingFigures(BaseSchema):
+class AnnualRatingFigures(BaseSchema):
     total = Int(metadata={"description": "当年已确认的星级评定"})
     by_stars = Dict(keys=Str(), values=Int(), metadata={"description": "按星级：\"5\" \"4\" \"3\""})
-    by_level = Nested(LevelCounts)
+    by_level = Nested(AnnualLevelCounts)
 
 
-class OrganizationFigures(BaseSchema):
+class AnnualOrganizationFigures(BaseSchema):
     total = Int(metadata={"description": "年末党组织数（成立日期不详的也计入）"})
     residential_branches = Int(metadata={"description": "其中居民区党支部"})
 
 
-class TeamCount(BaseSchema):
+class AnnualTeamCount(BaseSchema):
     team_id = Int()
     name = Str()
     volunteers = Int()
 
 
-class VenueRef(BaseSchema):
+class AnnualVenueRef(BaseSchema):
     venue_id = Int()
     name = Str()
     kind = Str()
 
 
-class CivicFigures(BaseSchema):
+class AnnualCivicFigures(BaseSchema):
     stations = Int(metadata={"description": "实践站（现有）"})
     spaces = Int(metadata={"description": "益空间（现有）"})
     sub_centres = Int()
@@ -86,43 +86,43 @@ class CivicFigures(BaseSchema):
     audience = Int(metadata={"description": "受众人次"})
     volunteer_hours = ma.fields.Float(metadata={"description": "志愿服务时长（小时）"})
     volunteers = Int()
-    teams = List(Nested(TeamCount))
-    venues_without_event = List(Nested(VenueRef), metadata={"description": "当年没有活动的实践站和益空间"})
+    teams = List(Nested(AnnualTeamCount))
+    venues_without_event = List(Nested(AnnualVenueRef), metadata={"description": "当年没有活动的实践站和益空间"})
 
 
-class Handout(BaseSchema):
+class AnnualHandout(BaseSchema):
     on = Date()
     quantity = Int()
 
 
-class DriveFigures(BaseSchema):
+class AnnualDriveFigures(BaseSchema):
     ledger_id = Int()
     name = Str()
     made = Int()
     handed_out = Int()
     volunteers = Int(metadata={"description": "制作的志愿者人数"})
-    handouts = List(Nested(Handout))
+    handouts = List(Nested(AnnualHandout))
 
 
-class UnitCount(BaseSchema):
+class AnnualUnitCount(BaseSchema):
     unit_id = Int()
     name = Str()
     count = Int()
 
 
-class ActivityFigures(BaseSchema):
+class AnnualActivityFigures(BaseSchema):
     total = Int()
-    by_unit = List(Nested(UnitCount))
+    by_unit = List(Nested(AnnualUnitCount))
 
 
 class AnnualReportSchema(BaseSchema):
     year = Int()
-    units = Nested(UnitFigures)
-    meetings = Nested(MeetingFigures)
-    needs = Nested(NeedFigures)
-    projects = Nested(ProjectFigures)
-    ratings = Nested(RatingFigures)
-    organizations = Nested(OrganizationFigures)
-    civic = Nested(CivicFigures)
-    drives = List(Nested(DriveFigures))
-    activities = Nested(ActivityFigures)
+    units = Nested(AnnualUnitFigures)
+    meetings = Nested(AnnualMeetingFigures)
+    needs = Nested(AnnualNeedFigures)
+    projects = Nested(AnnualProjectFigures)
+    ratings = Nested(AnnualRatingFigures)
+    organizations = Nested(AnnualOrganizationFigures)
+    civic = Nested(AnnualCivicFigures)
+    drives = List(Nested(AnnualDriveFigures))
+    activities = Nested(AnnualActivityFigures)

@@ -111,3 +111,25 @@ def test_row_limit():
     with pytest.raises(ImportRefused, match="超过 10 行"):
         read_table(data, "units.csv", max_rows=10)
     assert len(read_table(data, "units.csv", max_rows=11).rows) == 11
+
+
+def test_xlsx_rows_are_read_whatever_the_sheet_claims_its_size_is():
+    """A writer that leaves <dimension ref="A1"/> (or none) must not import one row; a cell far
+    to the right neither pads every row nor widens it past MAX_COLUMNS."""
+    from alliance.core.imports import MAX_COLUMNS
+
+    good = _xlsx([["单位名称", "加入日期"], ["甲", "2021-01-21"], ["乙"], ["丙", "2021-02-01"]])
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:B4"/>' in sheet
+    for claim in (b'<dimension ref="A1"/>', b""):
+        table = read_table(_with_entry(good, "xl/worksheets/sheet1.xml",
+                                       sheet.replace(b'<dimension ref="A1:B4"/>', claim)), "units.xlsx")
+        assert table.rows == [(2, ["甲", "2021-01-21"]), (3, ["乙"]), (4, ["丙", "2021-02-01"])]
+    book = Workbook()
+    book.active.append(["单位名称", "加入日期"])
+    book.active.append(["甲"])
+    book.active.cell(row=2, column=MAX_COLUMNS + 50, value="右边很远的格子")
+    book.active.append(["乙", "2021-02-01"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_table(buffer.getvalue(), "units.xlsx").rows == [(2, ["甲"]), (3, ["乙", "2021-02-01"])]

@@ -1,15 +1,44 @@
-"""Form plumbing shared by every area: Chinese messages, service errors shown on fields."""
+"""Form plumbing shared by every area: Chinese messages, service errors shown on fields,
+required marks and input modes (issue 13: forms that help)."""
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SubmitField
+from markupsafe import Markup, escape
+from wtforms import DecimalField, FloatField, HiddenField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import Label
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from alliance.core.errors import FieldErrors
+
+# Fields named like these hold a telephone number: a phone keyboard (type="tel") and autofill.
+TELEPHONE_NAMES = re.compile(r"(^|_)(mobile|phone|telephone|tel)$")
+REQUIRED_MARK = Markup('<span class="required-mark" aria-hidden="true">*</span>'
+                       '<span class="visually-hidden">（必填）</span>')
+
+
+class RequiredLabel(Label):
+    """A label that ends in a red asterisk, read out as 必填 (the asterisk itself is hidden
+    from screen readers, which also hear the input's ``required`` attribute)."""
+
+    def __call__(self, text=None, **kwargs):
+        return super().__call__(escape(text or self.text) + REQUIRED_MARK, **kwargs)
+
+
+def input_hints(field) -> dict:
+    """The keyboard a field needs on a phone, by the field's type and name: a shared rule, so
+    no form has to remember it (a form's own ``render_kw`` wins)."""
+    if isinstance(field, IntegerField):
+        return {"inputmode": "numeric"}
+    if isinstance(field, (DecimalField, FloatField)):
+        return {"inputmode": "decimal"}
+    if field.type == "StringField" and TELEPHONE_NAMES.search(field.name):
+        return {"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+    return {}
 
 
 class BaseForm(FlaskForm):
@@ -19,6 +48,21 @@ class BaseForm(FlaskForm):
     # One-time token of this rendering of the form (rendered by ``form.hidden_tag()``): spent
     # by ``core.views.save_or_show`` with the save, so a double post creates nothing twice.
     form_token = HiddenField(default=lambda: secrets.token_urlsafe(16))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: None until ``validate()`` ran, then its result (``core.views.save_or_show`` reads it).
+        self.validated: bool | None = None
+        for field in self:
+            if field.flags.required and field.type not in ("HiddenField", "SubmitField", "CSRFTokenField"):
+                field.label = RequiredLabel(field.label.field_id, field.label.text)
+            hints = input_hints(field)
+            if hints:  # a copy: render_kw is shared by every instance of the form class
+                field.render_kw = {**hints, **(field.render_kw or {})}
+
+    def validate(self, extra_validators=None) -> bool:
+        self.validated = super().validate(extra_validators=extra_validators)
+        return self.validated
 
 
 class VersionedForm(BaseForm):
@@ -52,3 +96,10 @@ def select_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
 def blank_to_none(value):
     """WTForms gives '' for an empty text input; services expect None."""
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def quoted(text: str | None) -> str:
+    """A title inside a message, in Chinese quotes: “‘七一’联合主题党日活动”. Quotes the title
+    already holds become the inner ones (‘’), so a flash never reads ““七一”…”."""
+    inner = (text or "").strip().replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"

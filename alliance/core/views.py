@@ -1,6 +1,7 @@
 """What every area's views do the same way: run a service, commit once, report errors."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -19,6 +20,8 @@ from alliance.core.errors import (
 )
 from alliance.core.forms import show_field_errors
 from alliance.extensions import db
+
+log = logging.getLogger(__name__)
 
 ALREADY_SUBMITTED = "该表单已经提交过，请勿重复提交（请到列表中查看刚才保存的记录）"
 
@@ -54,10 +57,47 @@ def _use_form_token(form) -> None:
                               status_code=303))
 
 
-def save_or_show(action, form, *, success: str, target):
-    """Run ``action`` (a service call); on success commit, flash ``success`` and redirect to
-    ``target`` (or ``target(result)``). On a refusal roll back, put the errors on the form and
-    return None, so the view renders the form again."""
+def check_too(action, form) -> None:
+    """All errors in one round: the form's own checks failed, so run the service's checks too
+    (``action`` in a transaction that is rolled back, files included, and the form's one-time
+    token not spent) and show its messages at the fields the form found nothing wrong with.
+    Otherwise a unit form whose name was fixed would show its category's error only on the
+    next submit."""
+    csrf = getattr(form, "csrf_token", None)
+    if csrf is not None and csrf.errors:
+        return  # no service work for a forged or stale post
+    already = {name for name, field in form._fields.items() if field.errors}
+    try:
+        action()
+    except FieldErrors as exc:
+        show_field_errors(form, FieldErrors({k: v for k, v in exc.fields.items() if k not in already}))
+    except RuleViolation as exc:
+        if exc.message not in form.form_errors:
+            form.form_errors.append(exc.message)
+    except Exception:  # noqa: BLE001 - invalid input may trip a service that expects checked types:
+        log.debug("service checks of an invalid form", exc_info=True)  # the form's messages stand
+    finally:
+        db.session.rollback()
+
+
+def _form_is_valid(action, form) -> bool:
+    """The form's checks (run here unless the view ran them), and the service's when they fail."""
+    valid = form.validate() if getattr(form, "validated", None) is None else form.validated
+    if not valid:
+        check_too(action, form)
+    return bool(valid)
+
+
+def save_or_show(action, form, *, success, target):
+    """Run ``action`` (a service call); on success commit, flash ``success`` (or
+    ``success(result)``) and redirect to ``target`` (or ``target(result)``). On a refusal roll
+    back, put the errors on the form and return None, so the view renders the form again.
+
+    A view calls it once the form is submitted (``form.is_submitted()``): the form is
+    validated here, and when it fails the service's checks run too (``check_too``), so every
+    error shows in one round."""
+    if not _form_is_valid(action, form):
+        return None
     try:
         _use_form_token(form)
         result = action()
@@ -76,7 +116,7 @@ def save_or_show(action, form, *, success: str, target):
         db.session.rollback()
         form.form_errors.append(exc.message)
     else:
-        flash(success, "success")
+        flash(success(result) if callable(success) else success, "success")
         return redirect(target(result) if callable(target) else target)
     return None
 

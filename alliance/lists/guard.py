@@ -23,13 +23,19 @@ def commit_or_audit(what: str, action, record=None):
         raise
 
 
-def save_or_show_audited(what: str, action, form, *, success: str, target, record=None):
-    """As ``core.views.save_or_show``, with the refused attempt kept in the audit trail."""
+def save_or_show_audited(what: str, action, form, *, success, target, record=None):
+    """As ``core.views.save_or_show`` (the form validated here, with the service's checks
+    too when it fails), with the refused attempt kept in the audit trail."""
     from flask import flash, redirect
 
     from alliance.core.errors import STALE_MESSAGE
     from alliance.core.forms import show_field_errors
+    from alliance.core.views import check_too
 
+    valid = form.validate() if getattr(form, "validated", None) is None else form.validated
+    if not valid:
+        check_too(action, form)  # rolled back and not audited: nothing was asked yet
+        return None
     try:
         result = commit_or_audit(what, action, record)
     except FieldErrors as exc:
@@ -39,7 +45,7 @@ def save_or_show_audited(what: str, action, form, *, success: str, target, recor
     except RuleViolation as exc:
         form.form_errors.append(exc.message)
     else:
-        flash(success, "success")
+        flash(success(result) if callable(success) else success, "success")
         return redirect(target(result) if callable(target) else target)
     return None
 

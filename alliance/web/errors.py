@@ -179,7 +179,39 @@ def handle_http_exception(error: HTTPException):
 def _csrf_refused():
     if wants_json():
         return error_json(400, CSRF_MESSAGE + "（请在 X-CSRFToken 头中提供令牌，或使用接口令牌）", code="csrf")
-    return render_template("errors/error.html", status=400, message=CSRF_MESSAGE), 400
+    return session_expired_page()
+
+
+def _return_to() -> str:
+    """The page the refused form was on (the referrer, if it is this site's), else the path
+    it was posted to."""
+    from urllib.parse import urlsplit
+
+    from alliance.core.views import safe_next
+
+    fallback = request.path if request.path != "/login" else "/"
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return fallback
+    target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if not target or target.startswith("/login"):
+        return fallback
+    return safe_next(target, fallback)
+
+
+def session_expired_page():
+    """A post whose session or CSRF token has expired: never a bare 400 page. The login is
+    shown right here (the session is gone) or a way back (the session lives, only the page's
+    token is old); static/js/forms.js saved what was typed and fills it in again there."""
+    from flask_login import current_user
+
+    login_form = None
+    if not current_user.is_authenticated:
+        from alliance.auth.forms import LoginForm
+
+        login_form = LoginForm(formdata=None)
+    return render_template("errors/session_expired.html", login_form=login_form,
+                           return_to=_return_to()), 400
 
 
 def handle_service_error(error):

@@ -11,7 +11,7 @@ from alliance.activities.models import ACTIVITY_KINDS, Activity
 from alliance.activities.queries import ACTIVITY_SORTS, ActivityFilters, activity_rows_query
 from alliance.auth.roles import LIAISON
 from alliance.core import uploads
-from alliance.core.forms import VersionOnlyForm, select_choices
+from alliance.core.forms import VersionOnlyForm, quoted, select_choices
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import can_edit_unit_records, get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
@@ -74,15 +74,15 @@ def create_activity():
         unit = None
     if request.method == "GET":
         form.occurred_on.data = services.local_today()
-    if form.validate_on_submit():
+    if form.is_submitted():
         def action():
             unit_id = form.unit_id.data if isinstance(form, NewActivityForm) else None
             chosen = services.unit_for_new_activity(current_user, unit_id)
             return services.create_activity(form.activity_data(), unit=chosen,
                                             photos=form.uploaded_photos())
 
-        response = save_or_show(action, form, success=f"已记录共建活动“{form.title.data.strip()}”",
-                         target=lambda a: url_for("activities.view_activity", activity_id=a.id))
+        response = save_or_show(action, form, success=lambda a: f"已记录 {a.unit.name} 的共建活动{quoted(a.title)}",
+                                target=lambda a: url_for("activities.view_activity", activity_id=a.id))
         if response:
             return response
     return _form_page(form, None, unit)
@@ -93,12 +93,12 @@ def create_activity():
 def edit_activity(activity_id: int):
     activity = editable_activity(activity_id)
     form = ActivityForm(obj=activity)
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(
             lambda: services.update_activity(activity, form.activity_data(),
                                              version=form.version.data,
                                              photos=form.uploaded_photos()),
-            form, success="已保存",
+            form, success=lambda a: f"已保存共建活动{quoted(a.title)}",
             target=lambda a: url_for("activities.view_activity", activity_id=a.id))
         if response:
             return response
@@ -124,7 +124,7 @@ def delete_activity(activity_id: int):
     else:  # only staff restore; the liaison goes back to their unit's page
         target, how_back = url_for("members.view_unit", unit_id=activity.unit_id), "如需恢复请联系党群办"
     return button_action(lambda: services.delete_activity(activity, version=form.version.data), form,
-                         success=f"已删除活动“{activity.title}”（{how_back}）", target=target,
+                         success=f"已删除活动{quoted(activity.title)}（{how_back}）", target=target,
                          back=url_for("activities.view_activity", activity_id=activity.id))
 
 
@@ -135,7 +135,7 @@ def restore_activity(activity_id: int):
     form = VersionOnlyForm()
     target = url_for("activities.view_activity", activity_id=activity.id)
     return button_action(lambda: services.restore_activity(activity, version=form.version.data), form,
-                         success=f"已恢复活动“{activity.title}”", target=target, back=target)
+                         success=f"已恢复活动{quoted(activity.title)}", target=target, back=target)
 
 
 # --- photos --------------------------------------------------------------------------------
@@ -155,4 +155,4 @@ def delete_photo(activity_id: int, photo_id: int):
     back = url_for("activities.view_activity", activity_id=activity.id)
     form = VersionOnlyForm()
     return button_action(lambda: services.remove_photo(photo, version=form.version.data), form,
-                         success=f"已删除照片“{photo.original_name}”", target=back, back=back)
+                         success=f"已删除照片{quoted(photo.original_name)}", target=back, back=back)

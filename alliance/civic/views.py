@@ -36,7 +36,7 @@ from alliance.core import charts
 from alliance.core.dates import format_date_zh, format_datetime_zh
 from alliance.core.errors import RuleViolation
 from alliance.core.exports import Sheet, download, record_export, xlsx_bytes
-from alliance.core.forms import VersionOnlyForm
+from alliance.core.forms import VersionOnlyForm, quoted
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import deny, get_visible_or_404, roles_required
 from alliance.core.roles import EDITORS
@@ -119,11 +119,12 @@ def menu():
     if request.method == "POST":
         if not current_user.is_editor:
             deny(403, "只读账号不能点单")
-        if form.validate_on_submit():
+        if form.is_submitted():
             response = save_or_show(lambda: services.place_order(current_user, {
                 "project_id": form.project_id.data, "venue_id": form.venue_id.data,
                 "wanted_on": form.wanted_on.data, "note": form.note.data}), form,
-                success="已点单，等待分中心派单", target=url_for("civic.menu"))
+                success=lambda order: f"已为 {order.venue.name} 点单{quoted(order.project.name)}，等待分中心派单",
+                target=url_for("civic.menu"))
             if response:
                 return response
     page, per_page = _page_args()
@@ -177,14 +178,14 @@ def _event_form_choices(form: EventForm) -> None:
 def create_event():
     form = EventForm()
     _event_form_choices(form)
-    if form.validate_on_submit():
+    if form.is_submitted():
         def action():
             event = services.save_event(current_user, form.event_data())
             files = [f for f in (form.photos.data or []) if getattr(f, "filename", None)]
             if files:
                 event_photos.add_photos(event, files)
             return event
-        response = save_or_show(action, form, success="已记录活动",
+        response = save_or_show(action, form, success=lambda e: f"已记录文明实践活动{quoted(e.title)}",
                                 target=lambda e: url_for("civic.view_event", event_id=e.id))
         if response:
             return response
@@ -280,11 +281,11 @@ def volunteers():
     if request.method == "POST":
         if not current_user.is_editor:
             deny(403, "只读账号不能登记志愿者")
-        if form.validate_on_submit():
+        if form.is_submitted():
             response = save_or_show(lambda: services.save_volunteer(current_user, {
                 "name": form.name.data, "mobile": form.mobile.data, "volunteer_no": form.volunteer_no.data,
                 "skills": form.skills.data, "team_ids": form.team_ids.data or []}), form,
-                success="已登记志愿者", target=url_for("civic.volunteers"))
+                success=lambda v: f"已登记志愿者 {v.name}（编号 {v.volunteer_no}）", target=url_for("civic.volunteers"))
             if response:
                 return response
     page, per_page = _page_args()
@@ -319,10 +320,10 @@ def ledgers():
     if request.method == "POST":
         if not current_user.is_editor:
             deny(403, "只读账号不能新建台账")
-        if form.validate_on_submit():
+        if form.is_submitted():
             response = save_or_show(lambda: services.create_ledger(current_user, {
                 "item": form.item.data, "project_id": form.project_id.data, "unit_id": form.unit_id.data,
-                "note": form.note.data}), form, success="已新建台账",
+                "note": form.note.data}), form, success=lambda ledger: f"已新建物品台账{quoted(ledger.item)}",
                 target=lambda ledger: url_for("civic.view_ledger", ledger_id=ledger.id))
             if response:
                 return response
@@ -355,10 +356,11 @@ def view_ledger(ledger_id: int):
 def add_batch(ledger_id: int):
     ledger = get_visible_or_404(ItemLedger, ledger_id)
     form = BatchForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(lambda: services.add_batch(current_user, ledger, {
             "quantity": form.quantity.data, "occurred_on": form.occurred_on.data, "made_by": form.made_by.data,
-            "volunteer_count": form.volunteer_count.data}), form, success="已登记制作",
+            "volunteer_count": form.volunteer_count.data}), form,
+            success=lambda entry: f"已登记制作 {ledger.item} {entry.quantity} 件",
             target=url_for("civic.view_ledger", ledger_id=ledger.id))
         if response:
             return response
@@ -372,10 +374,11 @@ def add_handout(ledger_id: int):
     form = HandoutForm()
     back = request.form.get("back") or ""
     target = back if back.startswith("/civic/") else url_for("civic.view_ledger", ledger_id=ledger.id)
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(lambda: services.record_handout(current_user, ledger, {
             "quantity": form.quantity.data, "event_id": form.event_id.data,
-            "volunteer_count": form.volunteer_count.data}), form, success="已登记发放", target=target)
+            "volunteer_count": form.volunteer_count.data}), form,
+            success=lambda entry: f"已登记发放 {ledger.item} {entry.quantity} 件", target=target)
         if response:
             return response
     return _ledger_page(ledger, handout_form=form)

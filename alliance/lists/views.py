@@ -53,7 +53,7 @@ def staff_panel(user) -> dict | None:
 from flask import request, url_for  # noqa: E402
 
 from alliance.auth.roles import LIAISON  # noqa: E402
-from alliance.core.forms import VersionOnlyForm, select_choices  # noqa: E402
+from alliance.core.forms import VersionOnlyForm, quoted, select_choices  # noqa: E402
 from alliance.core.pagination import clamp_paging, list_page  # noqa: E402
 from alliance.core.permissions import deny  # noqa: E402
 from alliance.core.roles import EDITORS  # noqa: E402
@@ -159,7 +159,7 @@ def create_need():
     form = _need_form(NeedForm())
     if current_user.role == LIAISON and request.method == "GET":
         form.source_kind.data = "unit"
-    if form.validate_on_submit():
+    if form.is_submitted():
         submit = not form.save_draft.data
         unit_id = form.unit_id.data if current_user.is_manager else None
 
@@ -168,7 +168,8 @@ def create_need():
             return services.create_need(current_user, form.data_dict(), unit=unit, submit=submit)
 
         response = save_or_show_audited("提交需求", action, form,
-                                        success="已提交需求" if submit else "已存为草稿",
+                                        success=lambda n: (f"已提交需求{quoted(n.title)}" if submit
+                                                           else f"已将需求{quoted(n.title)}存为草稿"),
                                         target=lambda n: url_for("lists.view_need", need_id=n.id))
         if response:
             return response
@@ -180,10 +181,11 @@ def create_need():
 def edit_need(need_id: int):
     need = editable_need(need_id)
     form = _need_form(NeedForm(obj=need))
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show_audited(
             "修改需求", lambda: services.update_need(need, form.data_dict(), version=form.version.data),
-            form, success="已保存", target=url_for("lists.view_need", need_id=need_id), record=need)
+            form, success=lambda n: f"已保存需求{quoted(n.title)}",
+            target=url_for("lists.view_need", need_id=need_id), record=need)
         if response:
             return response
     return render_template("lists/need_form.html", form=form, need=need)
@@ -232,7 +234,7 @@ def _resource_form(form: ResourceForm):
 @roles_required(*EDITORS)
 def create_resource():
     form = _resource_form(ResourceForm())
-    if form.validate_on_submit():
+    if form.is_submitted():
         offer = not form.save_draft.data
         unit_id = form.unit_id.data if current_user.is_manager else None
 
@@ -240,7 +242,9 @@ def create_resource():
             unit = services.acting_unit(current_user, unit_id, required=True, what="提供资源")
             return services.create_resource(current_user, form.data_dict(), unit=unit, offer=offer)
 
-        response = save_or_show_audited("提供资源", action, form, success="已发布资源" if offer else "已存为草稿",
+        response = save_or_show_audited("提供资源", action, form,
+                                        success=lambda r: (f"已发布资源{quoted(r.title)}" if offer
+                                                           else f"已将资源{quoted(r.title)}存为草稿"),
                                         target=lambda r: url_for("lists.view_resource", resource_id=r.id))
         if response:
             return response
@@ -252,10 +256,11 @@ def create_resource():
 def edit_resource(resource_id: int):
     resource = editable_resource(resource_id)
     form = _resource_form(ResourceForm(obj=resource))
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show_audited(
             "修改资源", lambda: services.update_resource(resource, form.data_dict(), version=form.version.data),
-            form, success="已保存", target=url_for("lists.view_resource", resource_id=resource_id),
+            form, success=lambda r: f"已保存资源{quoted(r.title)}",
+            target=url_for("lists.view_resource", resource_id=resource_id),
             record=resource)
         if response:
             return response
@@ -297,9 +302,10 @@ def create_project():
     form = _project_form(ProjectForm())
     if request.method == "GET" and _int_arg("need_id"):
         form.need_ids.data = [_int_arg("need_id")]
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show_audited(
-            "立项", lambda: services.create_project(current_user, form.data_dict()), form, success="已立项",
+            "立项", lambda: services.create_project(current_user, form.data_dict()), form,
+            success=lambda p: f"已立项{quoted(p.title)}",
             target=lambda p: url_for("lists.view_project", project_id=p.id))
         if response:
             return response
@@ -315,10 +321,11 @@ def edit_project(project_id: int):
         form.partner_ids.data = [u.id for u in project.partners]
         form.need_ids.data = [n.id for n in project.needs]
         form.resource_ids.data = [r.id for r in project.resources]
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show_audited(
             "修改项目", lambda: services.update_project(project, form.data_dict(), version=form.version.data),
-            form, success="已保存", target=url_for("lists.view_project", project_id=project_id), record=project)
+            form, success=lambda p: f"已保存项目{quoted(p.title)}",
+            target=url_for("lists.view_project", project_id=project_id), record=project)
         if response:
             return response
     return render_template("lists/project_form.html", form=form, project=project)

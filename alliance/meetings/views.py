@@ -12,7 +12,7 @@ from alliance.auth.roles import LIAISON, READERS_OF_ALL
 from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
-from alliance.core.forms import VersionOnlyForm, select_choices
+from alliance.core.forms import VersionOnlyForm, quoted, select_choices
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import deny, get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
@@ -160,10 +160,10 @@ def _person_label(person_id):
 def create_meeting():
     form = MeetingForm()
     _unit_select(form)
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(
             lambda: services.create_meeting(form.meeting_data(), alliance_id=current_user.alliance_id),
-            form, success=f"已创建会议“{form.title.data.strip()}”",
+            form, success=lambda m: f"已创建会议{quoted(m.title)}",
             target=lambda m: url_for("meetings.view_meeting", meeting_id=m.id))
         if response:
             return response
@@ -181,10 +181,11 @@ def edit_meeting(meeting_id: int):
     if request.method == "GET":
         form.starts_at.data = meeting.starts_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
         form.ends_at.data = meeting.ends_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(
             lambda: services.update_meeting(meeting, form.meeting_data(), version=form.version.data),
-            form, success="已保存", target=lambda m: url_for("meetings.view_meeting", meeting_id=m.id))
+            form, success=lambda m: f"已保存会议{quoted(m.title)}",
+            target=lambda m: url_for("meetings.view_meeting", meeting_id=m.id))
         if response:
             return response
     return render_template("meetings/form.html", form=form, meeting=meeting,
@@ -198,7 +199,7 @@ def delete_meeting(meeting_id: int):
     meeting = get_visible_or_404(Meeting, meeting_id)
     form = VersionOnlyForm()
     return button_action(lambda: services.delete_meeting(meeting, version=form.version.data), form,
-                         success=f"已删除会议“{meeting.title}”", target=url_for("meetings.list_meetings"),
+                         success=f"已删除会议{quoted(meeting.title)}", target=url_for("meetings.list_meetings"),
                          back=url_for("meetings.view_meeting", meeting_id=meeting.id))
 
 

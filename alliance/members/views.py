@@ -20,7 +20,15 @@ from alliance.core.views import button_action, save_or_show
 from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
-from alliance.members.models import UNIT_CATEGORIES, UNIT_STATUSES, UNIT_TIERS, MemberUnit, Person, UnitRole
+from alliance.members.models import (
+    UNIT_CATEGORIES,
+    UNIT_ROLES,
+    UNIT_STATUSES,
+    UNIT_TIERS,
+    MemberUnit,
+    Person,
+    UnitRole,
+)
 from alliance.members.queries import (
     PEOPLE_SORTS,
     UNIT_SORTS,
@@ -90,10 +98,10 @@ def _unit_data(form: UnitForm) -> dict:
 @managers_only
 def create_unit():
     form = UnitForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(
             lambda: services.create_unit(_unit_data(form), alliance_id=current_user.alliance_id),
-            form, success=f"已添加成员单位 {form.name.data}",
+            form, success=lambda unit: f"已添加成员单位 {unit.name}",
             target=lambda unit: url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
@@ -118,12 +126,13 @@ def edit_unit(unit_id: int):
         deny(403, "无权修改该单位")
     is_manager = current_user.is_manager
     form = (UnitForm if is_manager else LiaisonUnitForm)(obj=unit)
-    if form.validate_on_submit():
+    if form.is_submitted():
         data = (_unit_data(form) if is_manager else
                 {f: getattr(form, f).data for f in services.unit_fields_for(current_user)})
         response = save_or_show(
             lambda: services.update_unit(unit, data, version=form.version.data, user=current_user),
-            form, success="已保存", target=url_for("members.view_unit", unit_id=unit.id))
+            form, success=lambda saved: f"已保存成员单位 {saved.name}",
+            target=url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
     return render_template("members/unit_form.html", form=form, unit=unit)
@@ -168,21 +177,26 @@ def assign_role(unit_id: int):
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位的职务")
     form = RoleForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         def action():
             services.check_role_change(current_user, unit, form.role.data)
             person = _chosen_person(form)
-            services.assign_role(unit, person, {
+            return services.assign_role(unit, person, {
                 "role": form.role.data, "started_on": form.started_on.data,
                 "title": form.title.data, "note": form.note.data}, user=current_user)
 
-        response = save_or_show(action, form, success="已任命",
-                                   target=url_for("members.view_unit", unit_id=unit.id))
+        response = save_or_show(action, form, success=lambda role: appointed_message(role, unit),
+                                target=url_for("members.view_unit", unit_id=unit.id))
         if response:
             return response
     chosen = _visible_person(form.person_id.data)
     return render_template("members/role_form.html", form=form, unit=unit,
                            person_label=chosen.name if chosen else "")
+
+
+def appointed_message(role: UnitRole, unit: MemberUnit) -> str:
+    """What was done to whom: 已任命 张轩 为 复旦大学附属儿科医院 联络员."""
+    return f"已任命 {role.person.name} 为 {unit.name} {UNIT_ROLES.label(role.role)}"
 
 
 def _chosen_person(form: RoleForm) -> Person:
@@ -205,10 +219,14 @@ def end_role(role_id: int):
     if not form.validate_on_submit():
         flash("；".join(m for ms in form.errors.values() for m in ms), "danger")
         return redirect(back)
+    ended_on = form.ended_on.data
+    name, unit_name, label = role.person.name, role.unit.name, UNIT_ROLES.label(role.role)
     return button_action(
-        lambda: services.update_role(role, {"ended_on": form.ended_on.data}, version=form.version.data,
+        lambda: services.update_role(role, {"ended_on": ended_on}, version=form.version.data,
                                      user=current_user),
-        form, success="已结束任职", target=back, back=back)
+        form, success=(f"已结束 {name} 在 {unit_name} 的{label}任职"
+                       f"（{ended_on.year}年{ended_on.month}月{ended_on.day}日）"),
+        target=back, back=back)
 
 
 @bp.route("/roles/<int:role_id>/delete", methods=["POST"])
@@ -217,8 +235,9 @@ def delete_role(role_id: int):
     role = get_visible_or_404(UnitRole, role_id)
     form = VersionOnlyForm()
     back = url_for("members.view_unit", unit_id=role.unit_id)
+    what = f"{role.person.name} 在 {role.unit.name} 的{UNIT_ROLES.label(role.role)}任职记录"
     return button_action(lambda: services.delete_role(role, version=form.version.data, user=current_user), form,
-                         success="已删除该任职记录（录入错误时使用）", target=back, back=back)
+                         success=f"已删除 {what}（录入错误时使用）", target=back, back=back)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -247,10 +266,12 @@ def _person_data(form: PersonForm) -> dict:
 @managers_only
 def create_person():
     form = PersonForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
+        # A new person lands on their own page (with 任命到单位 there), not on a list page.
         response = save_or_show(
             lambda: services.create_person(_person_data(form), alliance_id=current_user.alliance_id),
-            form, success=f"已添加人员 {form.name.data}", target=url_for("members.list_people"))
+            form, success=lambda person: f"已添加人员 {person.name}",
+            target=lambda person: url_for("members.view_person", person_id=person.id))
         if response:
             return response
     return render_template("members/person_form.html", form=form, person=None)
@@ -275,11 +296,12 @@ def edit_person(person_id: int):
                                                   and liaison_unit_is_live(current_user)):
         deny(403, "无权修改人员信息")
     form = PersonForm(obj=person)
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = save_or_show(
             lambda: services.update_person(person, _person_data(form), version=form.version.data,
                                            user=current_user),
-            form, success="已保存", target=url_for("members.view_person", person_id=person.id))
+            form, success=lambda saved: f"已保存人员 {saved.name} 的信息",
+            target=url_for("members.view_person", person_id=person.id))
         if response:
             return response
     return render_template("members/person_form.html", form=form, person=person)

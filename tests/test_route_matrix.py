@@ -342,6 +342,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/claims/{claim_id}/withdraw"): Case("302 302 404 403 302 302", STALE),
     ("GET", "/lists/figures"): Case("302 200 200 200 200 200"),
     ("GET", "/lists/three-lists.xlsx"): Case("302 200 200 200 200 200"),
+    # the annual report: it counts every unit's records, so readers of all units only (issue 14)
+    ("GET", "/reports/annual?year=2020"): Case("302 403 403 200 200 200"),
+    ("GET", "/api/v1/reports/annual?year=2020"): Case("401 403 403 200 200 200"),
+    ("GET", "/api/v1/reports/annual.docx?year=2020"): Case("401 403 403 200 200 200"),
+    ("GET", "/api/v1/reports/annual.xlsx?year=2020"): Case("401 403 403 200 200 200"),
     ("GET", "/api/v1/list-categories"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/list-categories"): Case("401 403 403 403 422 422", {"kind": "need", "name": ""}),
     ("GET", "/api/v1/needs"): Case("401 200 200 200 200 200"),

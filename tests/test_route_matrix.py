@@ -81,6 +81,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/people/{person_id}/edit"): Case("302 200 404 403 200 200", {"name": "", **STALE}),
     ("POST", "/people/{person_id}/delete"): Case("302 403 403 403 302 302", STALE),
     ("POST", "/people/{person_id}/restore"): Case("302 403 403 403 302 302", STALE),
+    ("GET", "/people/{person_id}/appoint"): Case("302 302 404 403 302 302"),
     ("GET", "/activities"): Case("302 200 200 200 200 200"),
     ("GET", "/activities/new"): Case("302 200 200 403 200 200"),
     ("POST", "/activities/new"): Case("302 200 200 403 200 200", {"title": ""}),

@@ -16,7 +16,8 @@ from alliance.core.permissions import (
     managers_only,
     roles_required,
 )
-from alliance.core.views import button_action, save_or_show
+from alliance.core.roles import EDITORS
+from alliance.core.views import button_action, int_arg, save_or_show
 from alliance.extensions import db
 from alliance.members import bp, services
 from alliance.members.forms import EndRoleForm, LiaisonUnitForm, PersonForm, RoleForm, UnitForm
@@ -177,6 +178,8 @@ def assign_role(unit_id: int):
     if not can_edit_unit_records(unit.id):
         deny(403, "无权修改该单位的职务")
     form = RoleForm()
+    if request.method == "GET":  # 任命到单位 on a person's page names the person
+        form.person_id.data = int_arg("person_id")
     if form.is_submitted():
         def action():
             services.check_role_change(current_user, unit, form.role.data)
@@ -286,6 +289,19 @@ def view_person(person_id: int):
         {"Person": [person.id], "UnitRole": [r.id for r in roles]}).limit(20)).all()
     return render_template("members/person.html", person=person, roles=roles, history=history,
                            can_manage=current_user.is_manager, action_form=VersionOnlyForm())
+
+
+@bp.route("/people/<int:person_id>/appoint")
+@roles_required(*EDITORS)
+def appoint_person(person_id: int):
+    """任命到单位 from a person's page: the unit chosen there, then the role form of that unit
+    with the person filled in (its checks are the role form's own)."""
+    person = get_visible_or_404(Person, person_id)
+    unit_id = int_arg("unit_id") or (None if current_user.reads_all_units else current_user.unit_id)
+    if not unit_id:
+        flash("请先选择要任命到的单位", "warning")
+        return redirect(url_for("members.view_person", person_id=person.id))
+    return redirect(url_for("members.assign_role", unit_id=unit_id, person_id=person.id))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])

@@ -78,10 +78,11 @@ def create_reminders(now: datetime) -> int:
     created = 0
     insert = _insert()
     for start in range(0, len(rows), BATCH):
-        result = db.session.execute(
+        # RETURNING, not rowcount: psycopg reports no rowcount for ON CONFLICT DO NOTHING.
+        created += len(db.session.execute(
             insert(Notification).values(rows[start:start + BATCH])
-            .on_conflict_do_nothing(index_elements=["user_id", "kind", "occasion"]))
-        created += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+            .on_conflict_do_nothing(index_elements=["user_id", "kind", "occasion"])
+            .returning(Notification.id)).all())
     return created
 
 
@@ -189,10 +190,10 @@ def _take_digest(user_id: int, day, holder: str, now: datetime) -> bool:
     """Take the account's digest of ``day`` for this process: True for exactly one caller.
     Commits on its own connection, so the other processes see it at once."""
     with db.engine.begin() as connection:
-        result = connection.execute(
+        return connection.execute(
             _insert()(Digest).values(user_id=user_id, day=day, holder=holder, taken_at=now)
-            .on_conflict_do_nothing(index_elements=["user_id", "day"]))
-        return result.rowcount == 1
+            .on_conflict_do_nothing(index_elements=["user_id", "day"])
+            .returning(Digest.id)).first() is not None
 
 
 def digest_text(user: User, items: list[Notification], site: str) -> str:

@@ -21,7 +21,7 @@ def test_the_bell_counts_unread_and_the_page_lists_them(world, sign_in):
         _note(world.staff, n)
     _note(world.liaison_a, 9)
     client = sign_in(world.staff)
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/notifications/preferences").get_data(as_text=True)
     assert 'id="notification-count">3<' in home
     page = client.get("/notifications").get_data(as_text=True)
     assert "需求已过期望日期：需求2" in page and "需求9" not in page and "需求逾期提醒" in page
@@ -38,7 +38,7 @@ def test_reading_marks_and_follows_the_link_of_ones_own_notification(world, sign
     assert client.post(f"/notifications/{mine.id}/read").status_code == 400  # no CSRF token
     db.session.expire_all()
     assert mine.read_at is not None and theirs.read_at is None
-    assert 'id="notification-count"' not in client.get("/").get_data(as_text=True)
+    assert 'id="notification-count"' not in client.get("/notifications/preferences").get_data(as_text=True)
 
 
 def test_api_lists_own_notifications_and_reads_only_them(world, api_as):

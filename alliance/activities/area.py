@@ -17,23 +17,24 @@ def _init_app(app: Flask) -> None:
     api.register_blueprint(activities_api.blp)
 
 
-def _home_panel(user) -> dict:
-    from alliance.activities.models import Activity
+def _home_panel(user) -> dict | None:
+    """A liaison's latest activities and the big button; others see the chart panel instead
+    (a count of every activity ever was a slow figure nobody acts on)."""
     from alliance.activities.workbench import recent_activities
     from alliance.core.permissions import can_edit_unit_records
-    from alliance.members.queries import count_visible
 
-    if user.is_liaison:
-        return {"activities": None, "recent": recent_activities(user),
-                "can_log": can_edit_unit_records(user.unit_id, user)}
-    return {"activities": count_visible(Activity, user), "recent": None, "can_log": user.is_manager}
+    if not user.is_liaison:
+        return None
+    return {"recent": recent_activities(user), "can_log": can_edit_unit_records(user.unit_id, user)}
 
 
 def _chart_panel(user) -> dict:
     from alliance.activities.workbench import monthly_chart
     from alliance.members.workbench import local_today
 
-    return {"chart": monthly_chart(user, local_today())}
+    chart = monthly_chart(user, local_today())
+    return {"chart": chart, "total": int(sum(sum(values) for values in chart.series.values())),
+            "can_log": user.is_manager}
 
 
 AREA = Area(

@@ -28,8 +28,9 @@ class Activity(AllianceRecord, db.Model):
         CheckConstraint(ACTIVITY_KINDS.check_sql("kind"), name="kind"),
         CheckConstraint("participant_count IS NULL OR participant_count >= 0", name="participants"),
         Index("ix_activities_unit_date", "unit_id", "occurred_on"),
-        # The list (newest first) and its count read this index alone: no sort of every row.
-        Index("ix_activities_list", "alliance_id", "deleted_at", "occurred_on", "id"),
+        # The list (newest first) and its count read this index alone: no sort of every row; with
+        # the kind, so does the home page's twelve months by kind (accounts_1).
+        Index("ix_activities_list", "alliance_id", "deleted_at", "occurred_on", "id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

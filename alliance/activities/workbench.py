@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from alliance.activities.models import ACTIVITY_KINDS, Activity
 from alliance.core.charts import Chart, bar_chart
@@ -24,12 +24,17 @@ def month_starts(today: date, months: int = MONTHS) -> list[date]:
 
 def monthly_counts(user, today: date) -> dict[tuple[int, int, str], int]:
     """{(year, month, kind): activities} over the last twelve months that ``user`` may see, in
-    one GROUP BY (the list index's alliance, deleted_at, occurred_on reads the range)."""
+    one GROUP BY read off the list index (alliance_id, deleted_at, occurred_on, id, kind) alone.
+    It groups by day, folded into months here: extracting the month in SQL from every row cost
+    more than the at most 366 x 5 groups it saves (SQLite, 100,000 activities)."""
     start = month_starts(today)[0]
-    year, month = extract("year", Activity.occurred_on), extract("month", Activity.occurred_on)
-    stmt = scoped(select(year, month, Activity.kind, func.count()), Activity, user).where(
-        Activity.occurred_on >= start).group_by(year, month, Activity.kind)
-    return {(int(y), int(m), kind): n for y, m, kind, n in db.session.execute(stmt)}
+    stmt = scoped(select(Activity.occurred_on, Activity.kind, func.count()), Activity, user).where(
+        Activity.occurred_on >= start).group_by(Activity.occurred_on, Activity.kind)
+    counts: dict[tuple[int, int, str], int] = {}
+    for day, kind, n in db.session.execute(stmt):
+        key = (day.year, day.month, kind)
+        counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def monthly_chart(user, today: date) -> Chart:
@@ -49,6 +54,6 @@ def monthly_chart(user, today: date) -> Chart:
 
 def recent_activities(user, limit: int = RECENT) -> list:
     """The latest activities ``user`` may see (a liaison: their unit's), as rows."""
-    return db.session.execute(
+    return list(db.session.execute(
         scoped(select(Activity.id, Activity.title, Activity.occurred_on, Activity.kind), Activity, user)
-        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)).all()
+        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)).all())

@@ -17,6 +17,7 @@ def _init_app(app: Flask) -> None:
     loaders.init_app(app)
     app.register_blueprint(bp)
     api.register_blueprint(auth_api.blp)
+    api.register_blueprint(auth_api.accounts_blp)
     app.cli.add_command(cli.users)
 
 

@@ -12,12 +12,15 @@ def _init_app(app: Flask) -> None:
     import alliance.members.views  # noqa: F401 - importing it adds the routes to bp
     from alliance.api import api
     from alliance.members import api as members_api  # noqa: F401
-    from alliance.members import bp, cli, export_api
+    from alliance.members import bp, cli, export_api, services
 
     app.register_blueprint(bp)
     api.register_blueprint(members_api.blp)
     api.register_blueprint(export_api.blp)
     app.cli.add_command(cli.alliances)
+    # Which buttons a page shows, by the services' own rules (issue 13: no button one may not use).
+    app.add_template_global(services.may_change_role, "may_change_role")
+    app.add_template_global(services.may_edit_person, "may_edit_person")
 
 
 def _home_panel(user) -> dict | None:

@@ -90,6 +90,21 @@ def check_role_change(user, unit: MemberUnit, role_code: str | None) -> None:
         raise RuleViolation(OFFICE_CONFIRMS_MESSAGE)
 
 
+def may_change_role(user, unit: MemberUnit, role_code: str | None) -> bool:
+    """Whether ``check_role_change`` lets ``user`` appoint or end ``role_code`` at ``unit``
+    (the unit and person pages show the buttons by it)."""
+    try:
+        check_role_change(user, unit, role_code)
+    except RuleViolation:
+        return False
+    return user is not None and (user.is_manager or can_edit_unit_records(unit.id, user))
+
+
+def may_edit_person(user) -> bool:
+    """Whether ``user`` may edit a person they can see (``update_person``'s rule)."""
+    return user.is_manager or (user.is_liaison and liaison_unit_is_live(user))
+
+
 def person_for_role(user, *, person_id: int | None = None, new_person: dict | None = None,
                     field: str = "person_id", new_fields: dict[str, str] | None = None) -> Person:
     """The person a new role goes to: an existing one ``user`` may see (a liaison: the people
@@ -270,8 +285,7 @@ def create_person(data: dict, *, alliance_id: int, is_sample: bool = False) -> P
 def update_person(person: Person, data: dict, *, version: int | None, user=None) -> Person:
     """Change a person. ``user``: a liaison may change the people of their own unit (the caller
     loaded ``person`` through their scope) while the unit is in the register."""
-    if user is not None and not user.is_manager and not (
-            user.role == "liaison" and liaison_unit_is_live(user)):
+    if user is not None and not may_edit_person(user):
         raise RuleViolation("无权修改人员信息")
     check_version(person, version, required=True)
     merged = {field: getattr(person, field) for field in PERSON_FIELDS}

@@ -1,5 +1,7 @@
 """accounts: an account may name its holder's person record (users.person_id), and an
-admin-set password must be changed at the next sign-in (users.must_change_password)
+admin-set password must be changed at the next sign-in (users.must_change_password); the
+activity list's index also holds the kind, so the home page's activities per month by kind reads
+the index alone (100,000 activities on SQLite: ~110 -> ~10 ms)
 
 Revision ID: accounts_1
 Revises: speed_4
@@ -13,7 +15,13 @@ branch_labels = None
 depends_on = None
 
 
+LIST_OLD = ["alliance_id", "deleted_at", "occurred_on", "id"]
+LIST_NEW = [*LIST_OLD, "kind"]
+
+
 def upgrade():
+    op.drop_index("ix_activities_list", table_name="activities")
+    op.create_index("ix_activities_list", "activities", LIST_NEW)
     # resolve_fks=False: reflecting the tables users refers to would trip over member_units'
     # expression index (a SAWarning, an error in the suite); the copy needs only users itself.
     with op.batch_alter_table("users", schema=None, reflect_kwargs={"resolve_fks": False}) as batch_op:
@@ -26,6 +34,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_activities_list", table_name="activities")
+    op.create_index("ix_activities_list", "activities", LIST_OLD)
     # resolve_fks=False: reflecting the tables users refers to would trip over member_units'
     # expression index (a SAWarning, an error in the suite); the copy needs only users itself.
     with op.batch_alter_table("users", schema=None, reflect_kwargs={"resolve_fks": False}) as batch_op:

@@ -21,7 +21,8 @@ from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, UNIT_STATUSES, 
 class UnitForm(VersionedForm):
     name = StringField("单位名称", validators=[DataRequired(message="请填写单位名称"), length(MemberUnit.name)])
     short_name = StringField("简称", validators=[length(MemberUnit.short_name)])
-    category = SelectField("单位类别", choices=select_choices(UNIT_CATEGORIES.items(), "请选择"))
+    category = SelectField("单位类别", choices=select_choices(UNIT_CATEGORIES.items(), "请选择"),
+                           validators=[DataRequired(message="请选择单位类别")])
     # Typed or pasted codes may carry spaces or dashes; validate_uscc reduces them to the column's 18.
     uscc = StringField("统一社会信用代码", validators=[Length(max=30)],
                        description="18位，部队等无代码的单位可不填")

@@ -3,6 +3,7 @@ to the fields, required marks, phone keyboards, labels."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from alliance.members.models import MemberUnit, Person
 from tests.helpers import unit_form_data
@@ -57,3 +58,54 @@ def test_the_dry_run_of_the_service_leaves_nothing_behind(world, sign_in, db):
     response = client.post("/units/new", data=data)
     assert response.status_code == 200
     assert db.session.query(MemberUnit).count() == before
+
+
+def test_required_fields_are_marked_and_phones_get_a_phone_keyboard(world, sign_in):
+    client = sign_in(world.staff)
+    unit_form = _body(client.get("/units/new"))
+    mark = '<span class="required-mark" aria-hidden="true">*</span><span class="visually-hidden">（必填）</span>'
+    assert f'<label class="form-label" for="name">单位名称{mark}</label>' in unit_form
+    assert f'<label class="form-label" for="category">单位类别{mark}</label>' in unit_form
+    assert 'for="short_name">简称</label>' in unit_form  # optional: no mark
+    assert re.search(r'<input[^>]*id="phone"[^>]*>', unit_form)
+    phone = re.search(r'<input[^>]*id="phone"[^>]*>', unit_form).group(0)
+    assert 'type="tel"' in phone and 'inputmode="tel"' in phone and 'autocomplete="tel"' in phone
+    sort_order = re.search(r'<input[^>]*id="sort_order"[^>]*>', unit_form).group(0)
+    assert 'inputmode="numeric"' in sort_order
+
+    person_form = _body(client.get("/people/new"))
+    mobile = re.search(r'<input[^>]*id="mobile"[^>]*>', person_form).group(0)
+    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile
+    role_form = _body(client.get(f"/units/{world.unit_a.id}/roles/new"))
+    new_mobile = re.search(r'<input[^>]*id="new_mobile"[^>]*>', role_form).group(0)
+    assert 'type="tel"' in new_mobile
+    assert '<label class="form-label" for="person_id-input">人员</label>' in role_form
+
+
+def test_the_role_end_date_has_a_label(world, sign_in, db):
+    from alliance.members import services
+
+    person = services.create_person({"name": "张轩"}, alliance_id=world.alliance.id)
+    role = services.assign_role(world.unit_a, person, {"role": "liaison", "started_on": date(2024, 1, 1)})
+    db.session.commit()
+    page = _body(sign_in(world.staff).get(f"/units/{world.unit_a.id}"))
+    assert f'<label class="small text-nowrap mb-0" for="ended-on-{role.id}">任职结束日期' in page
+    assert f'id="ended-on-{role.id}"' in page
+
+
+def test_a_post_with_an_expired_session_shows_the_login_inline(app, world):
+    """No bare 400 page: the login form right there, posting back to the page the form was on."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        response = client.post("/units/new", data={"name": "上海力波"},
+                               headers={"Referer": "http://localhost/units/new"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    body = _body(response)
+    assert response.status_code == 400
+    assert "登录已过期，请重新登录" in body and "没有保存" in body
+    assert 'id="relogin-form"' in body and 'action="/login?next=/units/new"' in body
+    assert 'data-return-to="/units/new"' in body
+    assert 'name="username"' in body and 'name="password"' in body
+    assert "js/forms.js" in body

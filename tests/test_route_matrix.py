@@ -22,7 +22,7 @@ from datetime import date
 import pytest
 
 ROLES = ("anonymous", "liaison_own", "liaison_other", "organizer", "staff", "admin")
-STRING_PARAMS = ("signin_key", "feed_secret", "kind")  # path parts that are not record ids
+STRING_PARAMS = ("signin_key", "feed_secret", "kind", "unsubscribe_token")  # path parts that are not record ids
 IGNORED_ENDPOINTS = {"static", "bootstrap.static", "swagger_dist.static"}
 
 
@@ -236,6 +236,19 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/meetings/calendar"): Case("302 200 200 200 200 200"),
     ("POST", "/meetings/calendar"): Case("302 400 400 400 400 400", {"action": ""}),
     ("GET", "/calendar/{feed_secret}.ics"): Case("200 200 200 200 200 200"),
+    # reminders (issue 14): a notification of unit A's liaison; another account's id is a 404
+    ("GET", "/notifications"): Case("302 200 200 200 200 200"),
+    ("POST", "/notifications/{notification_id}/read"): Case("302 302 404 404 404 404",
+                                                           changes="n y n n n n"),
+    ("POST", "/notifications/read-all"): Case("302 302 302 302 302 302", changes="n y n n n n"),
+    ("GET", "/notifications/preferences"): Case("302 200 200 200 200 200"),
+    ("POST", "/notifications/preferences"): Case("302 422 422 422 422 422", {"email": "不是邮箱"}),
+    ("GET", "/notifications/unsubscribe/{unsubscribe_token}"): Case("200 200 200 200 200 200"),
+    ("POST", "/notifications/unsubscribe/{unsubscribe_token}"): Case("200 200 200 200 200 200",
+                                                                    changes="y y y y y y"),
+    ("GET", "/api/v1/notifications"): Case("401 200 200 200 200 200"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Case("401 200 404 404 404 404",
+                                                                  changes="n y n n n n"),
     ("GET", "/api/v1/meetings"): Case("401 200 200 200 200 200"),
     ("POST", "/api/v1/meetings"): Case("401 403 403 403 422 422", {"title": ""}),
     ("GET", "/api/v1/meetings/{meeting_id}"): Case("401 200 404 200 200 200"),
@@ -446,7 +459,8 @@ def matrix_world(world):
     civic_ids = make_civic_records(world)  # civic practice
     meeting_ids = _matrix_meeting(world, person)
     lists_ids = _lists_records(world)
-    return world, {**civic_ids, **meeting_ids, **lists_ids,
+    notification_ids = _notification_records(world)
+    return world, {**civic_ids, **meeting_ids, **lists_ids, **notification_ids,
         "unit_id": world.unit_a.id, "person_id": person.id, "role_id": role.id,
         "user_id": world.liaison_a.id, "activity_id": activity.id, "photo_id": photo.id,
         "unit_name": world.unit_a.name, "mobile": person.mobile, "kind": "units", **ratings_ids,
@@ -455,6 +469,19 @@ def matrix_world(world):
         "other_unit_id": world.unit_b.id, "other_person_id": other_person.id,
         "other_role_id": other_role.id,
     }
+
+
+def _notification_records(world) -> dict:
+    """reminders (issue 14): an unread notification of unit A's liaison, and its unsubscribe link."""
+    from alliance.extensions import db
+    from alliance.notifications.models import Notification
+    from alliance.notifications.services import unsubscribe_token
+
+    note = Notification(user_id=world.liaison_a.id, kind="need_overdue", occasion="need:1", title="需求逾期",
+                        body="", url="/needs")
+    db.session.add(note)
+    db.session.commit()
+    return {"notification_id": note.id, "unsubscribe_token": unsubscribe_token(world.liaison_a.id, "need_overdue")}
 
 
 def _matrix_meeting(world, person) -> dict:

@@ -69,10 +69,10 @@ def edit_preferences():
     return render_template("notifications/preferences.html", form=form), (422 if form.errors else 200)
 
 
-@bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
+@bp.route("/notifications/unsubscribe/<unsubscribe_token>", methods=["GET", "POST"])
 @csrf.exempt
-def unsubscribe(token: str):
-    found = services.read_unsubscribe_token(token)
+def unsubscribe(unsubscribe_token: str):
+    found = services.read_unsubscribe_token(unsubscribe_token)
     if found is None:
         return render_template("notifications/unsubscribe.html", invalid=True, form=None), 404
     user_id, kind = found

@@ -62,12 +62,19 @@ def _unit_word(word: str) -> ColumnElement[bool]:
                contains(MemberUnit.uscc, word.upper()), *_pinyin_match(MemberUnit, word))
 
 
+# A unit's name is searched for words of two characters or more: one character is a surname
+# (张), and every role holder at a unit whose name holds it (张江…) would flood the list.
+UNIT_WORD_MIN = 2
+
+
 def _holders_at_units_named(word: str, user) -> Select:
     """The people with a current role the user may see at a live unit whose name or short name
-    holds ``word``: one uncorrelated subquery (the units matched once, not per person)."""
-    return (select(UnitRole.person_id).join(MemberUnit, MemberUnit.id == UnitRole.unit_id)
-            .where(*UnitRole.roles_current_criteria(), visible(UnitRole, user), visible(MemberUnit, user),
-                   or_(contains(MemberUnit.name, word), contains(MemberUnit.short_name, word))))
+    holds ``word``: an uncorrelated subquery, run once a statement. The units are matched first
+    and their roles read by ``unit_id`` (joining every role to its unit was four times slower)."""
+    units = select(MemberUnit.id).where(visible(MemberUnit, user), or_(
+        contains(MemberUnit.name, word), contains(MemberUnit.short_name, word)))
+    return select(UnitRole.person_id).where(UnitRole.unit_id.in_(units), *UnitRole.roles_current_criteria(),
+                                            visible(UnitRole, user))
 
 
 def _person_word(word: str, user) -> ColumnElement[bool]:
@@ -77,8 +84,9 @@ def _person_word(word: str, user) -> ColumnElement[bool]:
     # Four digits or more are (a part of) a mobile: names, titles and units are not searched for them.
     if word.isdigit() and len(word) >= 4:
         return Person.mobile == word if len(word) == 11 else contains(Person.mobile, word)
+    by_unit = (Person.id.in_(_holders_at_units_named(word, user)),) if len(word) >= UNIT_WORD_MIN else ()
     return or_(contains(Person.name, word), contains(Person.title, word), contains(Person.mobile, word),
-               *_pinyin_match(Person, word), Person.id.in_(_holders_at_units_named(word, user)))
+               *_pinyin_match(Person, word), *by_unit)
 
 
 def current_roles_option():

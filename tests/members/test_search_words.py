@@ -160,3 +160,11 @@ def test_a_search_issues_as_many_statements_for_one_match_as_for_many(world, sig
         html = client.get("/people?q=儿科 张").get_data(as_text=True)
     assert "张29号" in html
     assert many.count == few.count
+
+
+def test_one_character_is_not_searched_in_unit_names(world, register):
+    # 张 is a surname search: the holders of every unit whose name holds 张 would flood it.
+    unit = factories.make_unit(world.alliance, "张江高科技园区", category="enterprise")
+    _appoint(unit, register["王五"], "liaison")
+    assert sorted(_names(world.staff, "张")) == sorted(["张轩", "张三"])
+    assert _names(world.staff, "张江") == ["王五"]

@@ -6,7 +6,7 @@ import re
 import secrets
 
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import DecimalField, FloatField, HiddenField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
@@ -17,16 +17,19 @@ from alliance.core.errors import FieldErrors
 
 # Fields named like these hold a telephone number: a phone keyboard (type="tel") and autofill.
 TELEPHONE_NAMES = re.compile(r"(^|_)(mobile|phone|telephone|tel)$")
-REQUIRED_MARK = Markup('<span class="required-mark" aria-hidden="true">*</span>'
-                       '<span class="visually-hidden">（必填）</span>')
+REQUIRED_NOTE = Markup('<span class="visually-hidden">（必填）</span>')
 
 
 class RequiredLabel(Label):
-    """A label that ends in a red asterisk, read out as 必填 (the asterisk itself is hidden
-    from screen readers, which also hear the input's ``required`` attribute)."""
+    """A required field's label: a red asterisk drawn by CSS (``.required-label::after``, with
+    an empty alternative text, so screen readers skip it and hear the input's ``required``),
+    then a visually hidden 必填 outside the label, so the field's accessible name stays its
+    label (``用户名``)."""
 
     def __call__(self, text=None, **kwargs):
-        return super().__call__(escape(text or self.text) + REQUIRED_MARK, **kwargs)
+        kwargs["class"] = " ".join(filter(None, (kwargs.pop("class", None) or kwargs.pop("class_", None),
+                                                 "required-label")))
+        return super().__call__(text, **kwargs) + REQUIRED_NOTE
 
 
 def input_hints(field) -> dict:

@@ -63,9 +63,9 @@ def test_the_dry_run_of_the_service_leaves_nothing_behind(world, sign_in, db):
 def test_required_fields_are_marked_and_phones_get_a_phone_keyboard(world, sign_in):
     client = sign_in(world.staff)
     unit_form = _body(client.get("/units/new"))
-    mark = '<span class="required-mark" aria-hidden="true">*</span><span class="visually-hidden">（必填）</span>'
-    assert f'<label class="form-label" for="name">单位名称{mark}</label>' in unit_form
-    assert f'<label class="form-label" for="category">单位类别{mark}</label>' in unit_form
+    note = '<span class="visually-hidden">（必填）</span>'
+    assert f'<label class="form-label required-label" for="name">单位名称</label>{note}' in unit_form
+    assert f'<label class="form-label required-label" for="category">单位类别</label>{note}' in unit_form
     assert 'for="short_name">简称</label>' in unit_form  # optional: no mark
     assert re.search(r'<input[^>]*id="phone"[^>]*>', unit_form)
     phone = re.search(r'<input[^>]*id="phone"[^>]*>', unit_form).group(0)
@@ -89,7 +89,7 @@ def test_the_role_end_date_has_a_label(world, sign_in, db):
     role = services.assign_role(world.unit_a, person, {"role": "liaison", "started_on": date(2024, 1, 1)})
     db.session.commit()
     page = _body(sign_in(world.staff).get(f"/units/{world.unit_a.id}"))
-    assert f'<label class="small text-nowrap mb-0" for="ended-on-{role.id}">任职结束日期' in page
+    assert f'<label class="small text-nowrap mb-0 required-label" for="ended-on-{role.id}">任职结束日期' in page
     assert f'id="ended-on-{role.id}"' in page
 
 

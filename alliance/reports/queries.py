@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 
 from alliance.activities.models import Activity
 from alliance.civic.models import (
@@ -31,6 +31,8 @@ from alliance.civic.queries import local_start
 from alliance.civic.services import local_today
 from alliance.core.permissions import scoped
 from alliance.core.roles import READERS_OF_ALL
+from alliance.core.statements import reuse, user_key
+from alliance.core.types import UTCDateTime
 from alliance.extensions import db
 from alliance.lists.models import PROJECT_STAGES, ListCategory, Need, Project
 from alliance.meetings.models import Attendance, Meeting
@@ -51,8 +53,28 @@ def year_error(year: int | None) -> str | None:
     return None
 
 
+# The year, bound: each group's statements are built once per account (core.statements) and
+# run with the year's bounds (building them and their cache keys cost more than running them).
+_D0, _D1 = bindparam("d0", type_=Date), bindparam("d1", type_=Date)  # first and last day
+_T0, _T1 = bindparam("t0", type_=UTCDateTime), bindparam("t1", type_=UTCDateTime)  # local midnights
+
+
 def _bounds(year: int) -> tuple[datetime, datetime]:
     return local_start(date(year, 1, 1)), local_start(date(year + 1, 1, 1))
+
+
+def _params(year: int) -> dict:
+    start, end = _bounds(year)
+    return {"d0": date(year, 1, 1), "d1": date(year, 12, 31), "t0": start, "t1": end}
+
+
+def _run(name: str, user, year: int, build):
+    """Execute the statements ``build()`` returns (one, or a tuple), built once per account."""
+    built = reuse(("annual-report", name, user_key(user)), build)
+    params = _params(year)
+    statements = built if isinstance(built, tuple) else (built,)
+    results = [db.session.execute(stmt, params) for stmt in statements]
+    return results if isinstance(built, tuple) else results[0]
 
 
 def _count_if(condition) -> Any:
@@ -61,50 +83,52 @@ def _count_if(condition) -> Any:
 
 def units(user, year: int) -> dict:
     """Member units at the year's end (joined by then, not left by then) and joined that year."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    member = and_(MemberUnit.joined_on <= end, or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > end))
-    total, joined, left = db.session.execute(scoped(select(
-        _count_if(member), _count_if(MemberUnit.joined_on.between(start, end)),
-        _count_if(MemberUnit.left_on.between(start, end))), MemberUnit, user)).one()
+    def build():
+        member = and_(MemberUnit.joined_on <= _D1, or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > _D1))
+        return scoped(select(_count_if(member), _count_if(MemberUnit.joined_on.between(_D0, _D1)),
+                             _count_if(MemberUnit.left_on.between(_D0, _D1))), MemberUnit, user)
+    total, joined, left = _run("units", user, year, build).one()
     return {"total": int(total), "joined": int(joined), "left": int(left)}
 
 
 def meetings(user, year: int) -> dict:
     """Meetings held in the year and their average attendance rate (present / invited, a
     substituted invitee counted once, by the substitute), over all held meetings together."""
-    start, end = _bounds(year)
-    held = (scoped(select(Meeting.id), Meeting, user)
-            .where(Meeting.status == "held", Meeting.starts_at >= start, Meeting.starts_at < end))
-    count = db.session.scalar(select(func.count()).select_from(held.subquery())) or 0
-    invited, present = db.session.execute(scoped(select(
-        _count_if(Attendance.reply != "replaced"),
-        _count_if(and_(Attendance.reply != "replaced", Attendance.status == "present"))), Attendance, user)
-        .where(Attendance.meeting_id.in_(held))).one()
+    def build():
+        held = (scoped(select(Meeting.id), Meeting, user)
+                .where(Meeting.status == "held", Meeting.starts_at >= _T0, Meeting.starts_at < _T1))
+        return (select(func.count()).select_from(held.subquery()),
+                scoped(select(_count_if(Attendance.reply != "replaced"),
+                              _count_if(and_(Attendance.reply != "replaced", Attendance.status == "present"))),
+                       Attendance, user).where(Attendance.meeting_id.in_(held)))
+    held_rows, attendance = _run("meetings", user, year, build)
+    count = held_rows.scalar() or 0
+    invited, present = attendance.one()
     rate = round(int(present) / int(invited), 3) if invited else 0.0
     return {"held": int(count), "attendance_rate": rate, "invited": int(invited), "present": int(present)}
 
 
 def needs(user, year: int) -> dict:
     """Needs entered in the year (drafts apart) and how many of them are met."""
-    start, end = _bounds(year)
-    received, met = db.session.execute(scoped(select(
+    received, met = _run("needs", user, year, lambda: scoped(select(
         func.count(Need.id), _count_if(Need.status == "met")), Need, user).where(
-        Need.status != "draft", Need.created_at >= start, Need.created_at < end)).one()
+        Need.status != "draft", Need.created_at >= _T0, Need.created_at < _T1)).one()
     return {"received": int(received or 0), "met": int(met or 0),
             "met_rate": round(int(met) / int(received), 3) if received else 0.0}
 
 
 def projects(user, year: int) -> dict:
     """Projects starting in the year: by stage, by category, and the people the closed ones served."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    in_year = scoped(select(Project.id), Project, user).where(Project.starts_on.between(start, end))
-    rows = db.session.execute(
-        select(Project.stage, Project.category_id, ListCategory.name, ListCategory.position,
-               func.count(Project.id),
-               func.coalesce(func.sum(case((Project.stage == "closed", Project.people_served), else_=0)), 0))
-        .join(ListCategory, ListCategory.id == Project.category_id)
-        .where(Project.id.in_(in_year))
-        .group_by(Project.stage, Project.category_id, ListCategory.name, ListCategory.position)).all()
+    def build():
+        in_year = scoped(select(Project.id), Project, user).where(Project.starts_on.between(_D0, _D1))
+        return (select(Project.stage, Project.category_id, ListCategory.name, ListCategory.position,
+                       func.count(Project.id),
+                       func.coalesce(func.sum(case((Project.stage == "closed", Project.people_served),
+                                                   else_=0)), 0))
+                .join(ListCategory, ListCategory.id == Project.category_id)
+                .where(Project.id.in_(in_year))
+                .group_by(Project.stage, Project.category_id, ListCategory.name, ListCategory.position))
+    rows = _run("projects", user, year, build).all()
     by_stage = dict.fromkeys(PROJECT_STAGES.codes, 0)
     categories: dict[int, list] = {}
     served = 0
@@ -129,43 +153,45 @@ def ratings(user, year: int) -> dict:
 def organizations(user, year: int) -> dict:
     """Party organizations there at the year's end (founded by then, or no founding date), and
     the branches (党支部) of residential communities among them."""
-    end = date(year, 12, 31)
-    total, residential = db.session.execute(scoped(select(
+    total, residential = _run("organizations", user, year, lambda: scoped(select(
         func.count(PartyOrganization.id),
         _count_if(and_(PartyOrganization.kind == "branch", MemberUnit.category == "residential"))),
         PartyOrganization, user).join(MemberUnit, MemberUnit.id == PartyOrganization.unit_id).where(
-        or_(PartyOrganization.founded_on.is_(None), PartyOrganization.founded_on <= end))).one()
+        or_(PartyOrganization.founded_on.is_(None), PartyOrganization.founded_on <= _D1))).one()
     return {"total": int(total or 0), "residential_branches": int(residential or 0)}
 
 
 def civic(user, year: int) -> dict:
     """Venues (as they are now), the year's events, audience and volunteer hours, volunteers by
     team, and the stations and spaces that had no event in the year."""
-    start, end = _bounds(year)
-    venue_kinds = dict(db.session.execute(scoped(select(Venue.kind, func.count(Venue.id)), Venue, user)
-                                          .group_by(Venue.kind)).tuples().all())
-    events_in_year = (scoped(select(CivicEvent.id), CivicEvent, user)
-                      .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end))
-    events, audience = db.session.execute(select(
-        func.count(CivicEvent.id), func.coalesce(func.sum(CivicEvent.audience), 0))
-        .where(CivicEvent.id.in_(events_in_year))).one()
-    hours = db.session.scalar(scoped(select(func.coalesce(func.sum(ServiceRecord.hours), 0)), ServiceRecord, user)
-                              .where(ServiceRecord.event_id.in_(events_in_year))) or 0
-    volunteers = db.session.scalar(select(func.count()).select_from(
-        scoped(select(Volunteer.id), Volunteer, user).subquery())) or 0
-    live_volunteers = scoped(select(Volunteer.id), Volunteer, user)
-    team_rows = db.session.execute(
-        scoped(select(VolunteerTeam.id, VolunteerTeam.name, func.count(team_members.c.volunteer_id)),
-               VolunteerTeam, user)
-        .outerjoin(team_members, and_(team_members.c.team_id == VolunteerTeam.id,
-                                      team_members.c.volunteer_id.in_(live_volunteers)))
-        .group_by(VolunteerTeam.id, VolunteerTeam.name).order_by(VolunteerTeam.id)).all()
+    def build():
+        events_in_year = (scoped(select(CivicEvent.id), CivicEvent, user)
+                          .where(CivicEvent.starts_at >= _T0, CivicEvent.starts_at < _T1))
+        live_volunteers = scoped(select(Volunteer.id), Volunteer, user)
+        had_event = select(CivicEvent.venue_id).where(CivicEvent.id.in_(events_in_year))
+        return (
+            scoped(select(Venue.kind, func.count(Venue.id)), Venue, user).group_by(Venue.kind),
+            select(func.count(CivicEvent.id), func.coalesce(func.sum(CivicEvent.audience), 0))
+            .where(CivicEvent.id.in_(events_in_year)),
+            scoped(select(func.coalesce(func.sum(ServiceRecord.hours), 0)), ServiceRecord, user)
+            .where(ServiceRecord.event_id.in_(events_in_year)),
+            select(func.count()).select_from(live_volunteers.subquery()),
+            scoped(select(VolunteerTeam.id, VolunteerTeam.name, func.count(team_members.c.volunteer_id)),
+                   VolunteerTeam, user)
+            .outerjoin(team_members, and_(team_members.c.team_id == VolunteerTeam.id,
+                                          team_members.c.volunteer_id.in_(live_volunteers)))
+            .group_by(VolunteerTeam.id, VolunteerTeam.name).order_by(VolunteerTeam.id),
+            scoped(select(Venue.id, Venue.name, Venue.kind), Venue, user)
+            .where(Venue.kind.in_(REPORTED_VENUE_KINDS), Venue.id.not_in(had_event))
+            .order_by(Venue.kind, Venue.name, Venue.id),
+        )
+    kinds, event_rows, hour_rows, volunteer_rows, team_rows, idle_rows = _run("civic", user, year, build)
+    venue_kinds = dict(kinds.tuples().all())
+    events, audience = event_rows.one()
+    hours = hour_rows.scalar() or 0
+    volunteers = volunteer_rows.scalar() or 0
     teams = [{"team_id": team_id, "name": name, "volunteers": int(count)} for team_id, name, count in team_rows]
-    had_event = select(CivicEvent.venue_id).where(CivicEvent.id.in_(events_in_year))
-    idle = [{"venue_id": venue_id, "name": name, "kind": kind} for venue_id, name, kind in db.session.execute(
-        scoped(select(Venue.id, Venue.name, Venue.kind), Venue, user)
-        .where(Venue.kind.in_(REPORTED_VENUE_KINDS), Venue.id.not_in(had_event))
-        .order_by(Venue.kind, Venue.name, Venue.id)).all()]
+    idle = [{"venue_id": venue_id, "name": name, "kind": kind} for venue_id, name, kind in idle_rows]
     return {"stations": venue_kinds.get("station", 0), "spaces": venue_kinds.get("public_space", 0),
             "sub_centres": venue_kinds.get("sub_centre", 0),
             "events": int(events or 0), "audience": int(audience or 0),
@@ -176,13 +202,12 @@ def civic(user, year: int) -> dict:
 def drives(user, year: int) -> list[dict]:
     """Each ledger with entries in the year: made, handed out (and on which days), and the
     volunteers who made the items (the batches' volunteer counts)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    rows = db.session.execute(
-        select(ItemLedger.id, ItemLedger.item, LedgerEntry.kind, LedgerEntry.occurred_on,
-               func.sum(LedgerEntry.quantity), func.coalesce(func.sum(LedgerEntry.volunteer_count), 0))
+    rows = _run("drives", user, year, lambda: select(
+        ItemLedger.id, ItemLedger.item, LedgerEntry.kind, LedgerEntry.occurred_on,
+        func.sum(LedgerEntry.quantity), func.coalesce(func.sum(LedgerEntry.volunteer_count), 0))
         .join(LedgerEntry, LedgerEntry.ledger_id == ItemLedger.id)
         .where(ItemLedger.id.in_(scoped(select(ItemLedger.id), ItemLedger, user)),
-               LedgerEntry.deleted_at.is_(None), LedgerEntry.occurred_on.between(start, end))
+               LedgerEntry.deleted_at.is_(None), LedgerEntry.occurred_on.between(_D0, _D1))
         .group_by(ItemLedger.id, ItemLedger.item, LedgerEntry.kind, LedgerEntry.occurred_on)
         .order_by(ItemLedger.id, LedgerEntry.occurred_on)).all()
     out: dict[int, dict] = {}
@@ -200,12 +225,13 @@ def drives(user, year: int) -> list[dict]:
 
 def activities(user, year: int) -> dict:
     """Activities of the year, in all and per unit (most first)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    per_unit = (scoped(select(Activity.unit_id, func.count(Activity.id).label("n")), Activity, user)
-                .where(Activity.occurred_on.between(start, end)).group_by(Activity.unit_id).subquery())
-    rows = db.session.execute(select(per_unit.c.unit_id, MemberUnit.name, per_unit.c.n)
-                              .join(MemberUnit, MemberUnit.id == per_unit.c.unit_id)
-                              .order_by(per_unit.c.n.desc(), MemberUnit.name_sort_key, MemberUnit.id)).all()
+    def build():
+        per_unit = (scoped(select(Activity.unit_id, func.count(Activity.id).label("n")), Activity, user)
+                    .where(Activity.occurred_on.between(_D0, _D1)).group_by(Activity.unit_id).subquery())
+        return (select(per_unit.c.unit_id, MemberUnit.name, per_unit.c.n)
+                .join(MemberUnit, MemberUnit.id == per_unit.c.unit_id)
+                .order_by(per_unit.c.n.desc(), MemberUnit.name_sort_key, MemberUnit.id))
+    rows = _run("activities", user, year, build).all()
     by_unit = [{"unit_id": unit_id, "name": name, "count": int(n)} for unit_id, name, n in rows]
     return {"total": sum(u["count"] for u in by_unit), "by_unit": by_unit}
 

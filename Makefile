@@ -61,6 +61,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/ratings.py
 	$(BIN)/python benchmarks/lists.py
 	$(BIN)/python benchmarks/imports.py
+	$(BIN)/python benchmarks/annual.py
 	$(BIN)/python benchmarks/speed.py
 
 clean:

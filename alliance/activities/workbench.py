@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from alliance.activities.models import ACTIVITY_KINDS, Activity
 from alliance.core.charts import Chart, bar_chart
 from alliance.core.permissions import scoped
+from alliance.core.statements import reuse, user_key
 from alliance.extensions import db
 
 MONTHS = 12
@@ -28,10 +29,11 @@ def monthly_counts(user, today: date) -> dict[tuple[int, int, str], int]:
     It groups by day, folded into months here: extracting the month in SQL from every row cost
     more than the at most 366 x 5 groups it saves (SQLite, 100,000 activities)."""
     start = month_starts(today)[0]
-    stmt = scoped(select(Activity.occurred_on, Activity.kind, func.count()), Activity, user).where(
-        Activity.occurred_on >= start).group_by(Activity.occurred_on, Activity.kind)
+    stmt = reuse(("workbench", "activities-by-day", user_key(user)), lambda: (
+        scoped(select(Activity.occurred_on, Activity.kind, func.count()), Activity, user)
+        .where(Activity.occurred_on >= bindparam("start")).group_by(Activity.occurred_on, Activity.kind)))
     counts: dict[tuple[int, int, str], int] = {}
-    for day, kind, n in db.session.execute(stmt):
+    for day, kind, n in db.session.execute(stmt, {"start": start}):
         key = (day.year, day.month, kind)
         counts[key] = counts.get(key, 0) + n
     return counts
@@ -54,6 +56,6 @@ def monthly_chart(user, today: date) -> Chart:
 
 def recent_activities(user, limit: int = RECENT) -> list:
     """The latest activities ``user`` may see (a liaison: their unit's), as rows."""
-    return list(db.session.execute(
+    return list(db.session.execute(reuse(("workbench", "recent-activities", user_key(user), limit), lambda: (
         scoped(select(Activity.id, Activity.title, Activity.occurred_on, Activity.kind), Activity, user)
-        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)).all())
+        .order_by(Activity.occurred_on.desc(), Activity.id.desc()).limit(limit)))).all())

@@ -302,6 +302,9 @@ class ServiceRecord(AllianceRecord, db.Model):
         CheckConstraint("hours > 0", name="hours"),
         Index("uq_civic_service_records_event_volunteer", "event_id", "volunteer_id", unique=True,
               sqlite_where=_LIVE, postgresql_where=_LIVE),
+        # The figures page sums each event's live hours (queries.figures): read off this index
+        # alone, not from 100,000 records' rows (migration speed_4).
+        Index("ix_civic_service_records_event_hours", "event_id", "deleted_at", "hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

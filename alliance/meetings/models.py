@@ -119,13 +119,8 @@ class Meeting(AllianceRecord, db.Model):
     __audit_ignored__ = frozenset({"signin_key"})
     __visibility__ = Custom(_meeting_visible)
 
-    @property
-    def kind_label(self) -> str:
-        return MEETING_KINDS.label(self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return MEETING_STATUSES.label(self.status)
+    kind_label = MEETING_KINDS.label_of("kind")
+    status_label = MEETING_STATUSES.label_of("status")
 
     # The API's names of the host unit, chair and recorder (MeetingSchema). Without one there is
     # no name: AttributeError, and the API leaves the key out, as it did reading "host_unit.name"

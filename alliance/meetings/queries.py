@@ -122,13 +122,8 @@ class MeetingItem:
             if value is not None:
                 setattr(self, name, value)
 
-    @property
-    def kind_label(self) -> str:
-        return MEETING_KINDS.label(self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return MEETING_STATUSES.label(self.status)
+    kind_label = MEETING_KINDS.label_of("kind")
+    status_label = MEETING_STATUSES.label_of("status")
 
 
 def meeting_api_page(user, filters: MeetingFilters, page: int, per_page: int):
@@ -176,9 +171,7 @@ DETAIL_OPTIONS = (
 )
 
 
-class MeetingPageRow(NamedTuple):
-    """What the meeting page shows of the meeting itself, with its host unit's, chair's and
-    recorder's names (None without one)."""
+class _MeetingPageFields(NamedTuple):
     id: int
     version: int
     title: str
@@ -193,13 +186,14 @@ class MeetingPageRow(NamedTuple):
     chair_name: str | None
     recorder_name: str | None
 
-    @property
-    def kind_label(self) -> str:
-        return MEETING_KINDS.label(self.kind)
 
-    @property
-    def status_label(self) -> str:
-        return MEETING_STATUSES.label(self.status)
+class MeetingPageRow(_MeetingPageFields):
+    """What the meeting page shows of the meeting itself, with its host unit's, chair's and
+    recorder's names (None without one)."""
+
+    __slots__ = ()
+    kind_label = MEETING_KINDS.label_of("kind")
+    status_label = MEETING_STATUSES.label_of("status")
 
 
 class AgendaRow(NamedTuple):

@@ -48,7 +48,9 @@ def test_liaison_records_a_handout_on_a_phone_and_the_stock_falls(phone, live_se
     # More than is left: refused with the reason, the stock unchanged.
     phone.locator(f"#quantity-{ledger_id}").fill("71")
     phone.locator(f"#handout-submit-{ledger_id}").tap()
-    expect(phone.get_by_text("库存不足：现有70件，不能发放71件")).to_be_visible()
+    # at the field, and listed in the error summary at the top of the form
+    expect(phone.get_by_text("库存不足：现有70件，不能发放71件", exact=True)).to_be_visible()
+    expect(phone.locator("[data-error-summary]")).to_contain_text("发放数量：库存不足：现有70件，不能发放71件")
 
     phone.goto(f"/civic/ledgers/{ledger_id}")
     expect(phone.locator("#ledger-made")).to_have_text("300")

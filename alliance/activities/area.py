@@ -29,12 +29,12 @@ def _home_panel(user) -> dict | None:
 
 
 def _chart_panel(user) -> dict:
-    from alliance.activities.workbench import monthly_chart
+    from alliance.activities.workbench import monthly_charts
     from alliance.members.workbench import local_today
 
-    chart = monthly_chart(user, local_today())
-    return {"chart": chart, "total": int(sum(sum(values) for values in chart.series.values())),
-            "can_log": user.is_manager}
+    chart, narrow = monthly_charts(user, local_today())
+    return {"chart": chart, "narrow": narrow,
+            "total": int(sum(sum(values) for values in chart.series.values())), "can_log": user.is_manager}
 
 
 AREA = Area(
@@ -43,7 +43,7 @@ AREA = Area(
     init_app=_init_app,
     models=("alliance.activities.models",),
     nav=(NavItem("共建活动", "activities.list_activities", order=20, also_active_on=("activities.",)),),
-    home_panels=(HomePanel("activities.overview", "activities/_home_panel.html", _home_panel, order=5),
+    home_panels=(HomePanel("activities.overview", "activities/_home_panel.html", _home_panel, order=12),
                  HomePanel("activities.chart", "activities/_home_panel_chart.html", _chart_panel, order=50)),
     record_types={"Activity": "共建活动", "ActivityPhoto": "活动照片"},
     field_labels={

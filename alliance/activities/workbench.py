@@ -39,8 +39,13 @@ def monthly_counts(user, today: date) -> dict[tuple[int, int, str], int]:
     return counts
 
 
-def monthly_chart(user, today: date) -> Chart:
-    """Activities per month, stacked by kind; only kinds that occur get a series."""
+CHART_TITLE = "近12个月共建活动（按月、按类型）"
+
+
+def monthly_charts(user, today: date) -> tuple[Chart, Chart]:
+    """Activities per month, stacked by kind (only kinds that occur get a series): columns for
+    a wide screen, and rows (months down the page) for a phone, where twelve columns of an
+    800-pixel drawing would shrink to unreadable labels. Both from the same figures."""
     counts = monthly_counts(user, today)
     months = month_starts(today)
     labels = [f"{m.year % 100:02d}年{m.month}月" if m.month == 1 or i == 0 else f"{m.month}月"
@@ -50,8 +55,11 @@ def monthly_chart(user, today: date) -> Chart:
               for code, label in ACTIVITY_KINDS.items() if code in present}
     if not series:
         series = {"共建活动": [0] * len(months)}
-    return bar_chart("近12个月共建活动（按月、按类型）", labels, series, stacked=True, height=360,
-                     print_values=False)
+    wide = bar_chart(CHART_TITLE, labels, series, stacked=True, height=360, print_values=False)
+    # pygal draws the first row at the bottom: the newest month comes on top
+    narrow = bar_chart(CHART_TITLE, labels, series, horizontal=True, stacked=True, width=400, height=560,
+                       print_values=False)
+    return wide, narrow
 
 
 def recent_activities(user, limit: int = RECENT) -> list:

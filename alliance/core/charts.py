@@ -71,8 +71,8 @@ def _draw(chart_class, title: str, labels: tuple[str, ...],
     options = dict(option_items)
     chart = getattr(pygal, chart_class)(
         js=[], style=_style(), disable_xml_declaration=True, title=title, show_legend=len(series) > 1,
-        legend_at_bottom=True, print_values=options.pop("print_values", True), width=800,
-        height=options.pop("height", 420), explicit_size=False, **options)
+        legend_at_bottom=True, print_values=options.pop("print_values", True),
+        width=options.pop("width", 800), height=options.pop("height", 420), explicit_size=False, **options)
     if chart_class != "Pie":
         chart.x_labels = list(labels)
         for name, values in series:
@@ -94,7 +94,8 @@ _svg = lru_cache(maxsize=256)(_draw)
 
 def bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], *,
               horizontal: bool = False, stacked: bool = False, **options) -> Chart:
-    kind = ("StackedBar" if stacked else "Bar") if not horizontal else "HorizontalBar"
+    kind = ("StackedBar" if stacked else "Bar") if not horizontal else (
+        "HorizontalStackedBar" if stacked else "HorizontalBar")
     return _render(kind, title, labels, series, **options)
 
 

@@ -18,6 +18,7 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CallbackDict
 
 from alliance.auth.models import User, WebSession, hash_token
@@ -74,8 +75,10 @@ def purge_expired(conn, app) -> None:
 
 
 # Built once: building it and its cache key each request was a third of the lookup (issue 7).
+# The account's alliance is joined too: every page's print header names it (templates/_print_header.html).
 _SESSION_QUERY = (select(WebSession.data, WebSession.last_seen_at, WebSession.created_at, User)
                   .outerjoin(User, User.id == WebSession.user_id)
+                  .options(joinedload(User.alliance))
                   .where(WebSession.id == bindparam("sid_hash")))
 
 

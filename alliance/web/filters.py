@@ -5,6 +5,7 @@ from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
 from alliance.core.dates import format_date_zh, format_datetime_zh
+from alliance.core.types import utcnow
 from alliance.core.validators import mask_mobile
 
 
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(mask_mobile, "mask_mobile")
     app.add_template_filter(option_tags, "option_tags")
     app.add_template_global(row_url, "row_url")
+    app.add_template_global(lambda: format_date_zh(utcnow()), "today_zh")  # the print header's date
 
 
 def option_tags(choices, selected=None) -> Markup:

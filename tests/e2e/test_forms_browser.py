@@ -94,7 +94,7 @@ def test_a_submit_after_the_session_expired_keeps_the_typed_text(screen, live_se
 
     form.get_by_role("button", name="保存").click()
     # Not a bare 400 page: the login right here, and word that nothing was lost
-    expect(screen.get_by_role("heading", level=1)).to_have_text("登录已过期，请重新登录")
+    expect(screen.get_by_role("heading", level=1)).to_have_text("页面已过期，请重新登录")
     expect(screen.locator("#session-expired")).to_contain_text("没有保存")
     expect(screen.locator("#session-expired .draft-note")).to_be_visible()
     relogin = screen.locator("#relogin-form")
@@ -138,7 +138,8 @@ def test_every_control_of_the_forms_has_a_name(page, live_world, log_in):
     expect(page.get_by_role("button", name="任命到单位")).to_be_visible()
     pages = ["/units/new", f"/units/{live_world.unit_a.id}/edit", f"/units/{live_world.unit_a.id}/roles/new",
              "/people/new", person_url, "/activities/new", "/meetings/new", "/needs/new", "/resources/new",
-             "/projects/new", "/account/password"]
+             "/projects/new", "/account/password", "/civic/events/new", "/civic/volunteers", "/civic/ledgers",
+             "/civic/menu"]
     unnamed = {}
     for url in pages:
         page.goto(url)

@@ -104,7 +104,7 @@ def test_a_post_with_an_expired_session_shows_the_login_inline(app, world):
         app.config["WTF_CSRF_ENABLED"] = False
     body = _body(response)
     assert response.status_code == 400
-    assert "登录已过期，请重新登录" in body and "没有保存" in body
+    assert "页面已过期，请重新登录" in body and "没有保存" in body
     assert 'id="relogin-form"' in body and 'action="/login?next=/units/new"' in body
     assert 'data-return-to="/units/new"' in body
     assert 'name="username"' in body and 'name="password"' in body

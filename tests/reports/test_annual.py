@@ -226,3 +226,23 @@ def test_the_openapi_document_describes_the_report(client):
     assert {"year", "units", "meetings", "projects", "ratings", "civic", "drives"} <= set(schema["properties"])
     assert "422" in operation["responses"]
     assert "/api/v1/reports/annual.docx" in spec["paths"] and "/api/v1/reports/annual.xlsx" in spec["paths"]
+
+
+def test_deleted_records_are_not_counted(world, api_as):
+    from alliance.activities.models import Activity
+    from alliance.civic.models import ServiceRecord
+    from alliance.core.types import utcnow
+
+    _records(world)
+    api = api_as(world.staff)
+    before = api.get("/api/v1/reports/annual?year=2021").get_json()
+    with acting_as(SETUP):
+        activity = db.session.scalar(db.select(Activity).where(Activity.unit_id == world.unit_b.id).limit(1))
+        activity.deleted_at = utcnow()
+        record = db.session.scalar(db.select(ServiceRecord).limit(1))
+        record.deleted_at = utcnow()
+        db.session.commit()
+    after = api.get("/api/v1/reports/annual?year=2021").get_json()
+    assert after["activities"]["total"] == before["activities"]["total"] - 1
+    assert {u["name"]: u["count"] for u in after["activities"]["by_unit"]}[world.unit_b.name] == 1
+    assert after["civic"]["volunteer_hours"] == before["civic"]["volunteer_hours"] - 2.5

@@ -109,3 +109,16 @@ def test_a_post_with_an_expired_session_shows_the_login_inline(app, world):
     assert 'data-return-to="/units/new"' in body
     assert 'name="username"' in body and 'name="password"' in body
     assert "js/forms.js" in body
+
+
+def test_a_hand_written_form_gets_the_summary_too(world, sign_in):
+    """The rubric editor is no WTForm: its errors dict goes through the same summary macro."""
+    from tests.ratings.conftest import Ratings
+
+    rubric = Ratings(world).rubric
+    response = sign_in(world.staff).post(f"/rubrics/{rubric.id}", data={
+        "version": str(rubric.version), "name": "细则", "notice_days": "5", "definition": "{不是 JSON"})
+    body = _body(response)
+    assert response.status_code == 422
+    assert 'id="rubric-form-errors"' in body
+    assert re.search(r'<a class="alert-link" href="#definition">细则内容</a>：评分细则不是有效的 JSON 格式', body)

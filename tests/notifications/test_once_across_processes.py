@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from alliance.audit.context import acting_as
 from alliance.core.dates import LOCAL_TZ
-from alliance.extensions import db
 from alliance.meetings import services as meetings
 from alliance.notifications import services
 from alliance.notifications.models import Digest, Notification

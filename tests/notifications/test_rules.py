@@ -16,7 +16,7 @@ from alliance.notifications import services
 from alliance.notifications.models import Notification
 from tests.factories import SETUP
 from tests.lists import make_need, seed
-from tests.meetings import START, make_setup
+from tests.meetings import make_setup
 from tests.ratings.conftest import Ratings
 
 

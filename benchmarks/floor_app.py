@@ -60,10 +60,12 @@ def _units_sql() -> tuple[str, str]:
 # The people search the app runs (members.queries): every word matches the name, title, mobile,
 # the pinyin key (letters only) or the name of a unit where the person holds a current role;
 # four digits or more match the mobile alone.
-UNIT_HOLDERS = ("id IN (SELECT r.person_id FROM unit_roles r WHERE r.unit_id IN (SELECT u.id FROM member_units u "
+UNIT_HOLDERS = ("SELECT r.person_id FROM unit_roles r WHERE r.unit_id IN (SELECT u.id FROM member_units u "
                 "WHERE u.alliance_id = :a AND u.deleted_at IS NULL "
                 "AND (u.name LIKE :w{i} ESCAPE '/' OR u.short_name LIKE :w{i} ESCAPE '/')) "
-                "AND r.ended_on IS NULL AND r.deleted_at IS NULL AND r.alliance_id = :a)")
+                "AND r.ended_on IS NULL AND r.deleted_at IS NULL AND r.alliance_id = :a")
+# core.search.in_rows: on PostgreSQL the set is an array the BitmapOr reads off the primary key.
+IN_ROWS = "id = ANY(ARRAY(({})))" if engine.dialect.name == "postgresql" else "id IN ({})"
 UNIT_WORD_MIN = 2  # a unit's name is searched for words of two characters or more (the app's rule)
 
 
@@ -83,7 +85,7 @@ def _people_where() -> tuple[str, dict]:
             ors.append(f"search_key LIKE :l{i} ESCAPE '/'")
             params[f"l{i}"] = f"%{word.lower()}%"
         if len(word) >= UNIT_WORD_MIN:
-            ors.append(UNIT_HOLDERS.format(i=i))
+            ors.append(IN_ROWS.format(UNIT_HOLDERS.format(i=i)))
         where += " AND (" + " OR ".join(ors) + ")"
     return where, params
 

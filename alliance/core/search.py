@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, any_, func, or_
 
 # Words are split at spaces (full-width ones too) and at the commas and enumeration marks a
 # Chinese keyboard types between them.
@@ -52,3 +52,15 @@ def every_word(text: str | None, match: Callable[[str], ColumnElement[bool]], *,
     if not conditions:
         return None
     return conditions[0] if len(conditions) == 1 else and_(*conditions)
+
+
+def in_rows(column, subquery: Select) -> ColumnElement[bool]:
+    """``column IN (subquery)`` that can sit in an OR of indexed conditions. PostgreSQL runs an
+    IN there as a hashed SubPlan filter on every row (a rare name over 100,000 people: a 10 ms
+    BitmapOr of trigram indexes became a 60 ms scan); ``= ANY(ARRAY(subquery))`` is computed
+    once and read off the primary key within the BitmapOr. SQLite runs an IN list once anyway."""
+    from alliance.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(func.array(subquery.scalar_subquery()))
+    return column.in_(subquery)

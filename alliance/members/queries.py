@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from alliance.audit.models import AuditEntry
 from alliance.core.permissions import scoped, visible
-from alliance.core.search import contains, every_word, pinyin_letters
+from alliance.core.search import contains, every_word, in_rows, pinyin_letters
 from alliance.core.statements import derived, reuse, user_key
 from alliance.extensions import db
 from alliance.members.models import UNIT_CATEGORIES, UNIT_ROLES, MemberUnit, Person, UnitRole
@@ -84,7 +84,7 @@ def _person_word(word: str, user) -> ColumnElement[bool]:
     # Four digits or more are (a part of) a mobile: names, titles and units are not searched for them.
     if word.isdigit() and len(word) >= 4:
         return Person.mobile == word if len(word) == 11 else contains(Person.mobile, word)
-    by_unit = (Person.id.in_(_holders_at_units_named(word, user)),) if len(word) >= UNIT_WORD_MIN else ()
+    by_unit = (in_rows(Person.id, _holders_at_units_named(word, user)),) if len(word) >= UNIT_WORD_MIN else ()
     return or_(contains(Person.name, word), contains(Person.title, word), contains(Person.mobile, word),
                *_pinyin_match(Person, word), *by_unit)
 

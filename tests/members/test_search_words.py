@@ -168,3 +168,13 @@ def test_one_character_is_not_searched_in_unit_names(world, register):
     _appoint(unit, register["王五"], "liaison")
     assert sorted(_names(world.staff, "张")) == sorted(["张轩", "张三"])
     assert _names(world.staff, "张江") == ["王五"]
+
+
+def test_the_unit_match_keeps_postgresql_on_its_trigram_indexes(world):
+    # An IN (subquery) inside the OR made PostgreSQL filter every person (a hashed SubPlan)
+    # instead of OR-ing the trigram indexes' bitmaps: the set is an array there (core.search.in_rows).
+    sql = str(people_list_query(world.staff, q="周春燕", with_roles=False).compile(db.engine))
+    if db.engine.dialect.name == "postgresql":
+        assert "people.id = ANY (array((SELECT unit_roles.person_id" in sql
+    else:
+        assert "people.id IN (SELECT unit_roles.person_id" in sql

@@ -74,8 +74,9 @@ PROJECTS_2020 = {
     "人才共育": (16, ("青年骨干联合培养", "儿童健康讲座", "家庭教育讲座", "职业技能培训",
                   "“优青骨干”交流", "社区工作者能力提升")),
 }
-# The end of 2020: most projects closed, a few still in evaluation, two stopped.
-STAGES_2020 = {"review": 3, "stopped": 2}
+# Where the 2020 projects stood when the book was compiled: about half closed, the rest being
+# carried out or evaluated, a few stopped (the rest of the 87 are closed).
+STAGES_2020 = {"in_progress": 17, "review": 20, "stopped": 5}
 
 
 def _units(alliance_id: int) -> dict[str, MemberUnit]:
@@ -104,7 +105,7 @@ def load_projects_2020(alliance, staff, units: dict[str, MemberUnit], cats: dict
             if title not in titles:
                 titles.add(title)
                 specs.append((category, lead, title))
-    stages = ["review"] * STAGES_2020["review"] + ["stopped"] * STAGES_2020["stopped"]
+    stages = [stage for stage, count in STAGES_2020.items() for _ in range(count)]
     stages += ["closed"] * (len(specs) - len(stages))
     rng.shuffle(stages)
     for (category, lead, title), stage in zip(specs, stages, strict=True):
@@ -117,7 +118,7 @@ def load_projects_2020(alliance, staff, units: dict[str, MemberUnit], cats: dict
         if stage == "stopped":
             services.transition(staff, project, "stopped", stop_reason="受疫情防控影响，年内暂停。")
             continue
-        for step in ("claimed", "in_progress", "review"):
+        for step in ("claimed", "in_progress", "review")[:2 if stage == "in_progress" else 3]:
             services.transition(staff, project, step)
         if stage == "closed":
             served = rng.randint(30, 600)
@@ -134,11 +135,8 @@ def load_demo(alliance) -> list[str]:
     units = _units(alliance.id)
     cats = {(c.kind, c.name): c.id for c in db.session.scalars(select(ListCategory).where(
         ListCategory.alliance_id == alliance.id))}
-    compiled = load_projects_2020(alliance, staff, units, cats)
-    if compiled:
-        lines.append(f"三张清单：2020年汇编项目 {compiled} 个（示例）")
     if db.session.scalar(select(Need.id).where(Need.alliance_id == alliance.id, Need.is_sample)):
-        return lines + ["三张清单：演示需求、资源、项目已存在，未改动"]
+        return lines + ["三张清单：演示需求、资源、项目已存在，未改动", *_compiled(alliance, staff, units, cats)]
     needs = {}
     for (title, category, source, source_name, unit, count, group, urgency, wanted, grid, text) in NEEDS:
         needs[title] = services.create_need(staff, {
@@ -200,4 +198,9 @@ def load_demo(alliance) -> list[str]:
         return db.session.scalar(select(db.func.count(model.id)).where(
             model.alliance_id == alliance.id, model.is_sample)) or 0
     return lines + [f"三张清单：需求 {total(Need)} 条、资源 {total(Resource)} 条、"
-                    f"项目 {total(Project)} 个（各阶段均有）"]
+                    f"项目 {total(Project)} 个（各阶段均有）", *_compiled(alliance, staff, units, cats)]
+
+
+def _compiled(alliance, staff, units, cats) -> list[str]:
+    compiled = load_projects_2020(alliance, staff, units, cats)
+    return [f"三张清单：2020年汇编项目 {compiled} 个（示例）"] if compiled else []

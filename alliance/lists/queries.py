@@ -561,11 +561,13 @@ def figures(user) -> dict:
         Project, Project.id == project_partners.c.project_id).where(
         Project.alliance_id == aid, Project.deleted_at.is_(None)).group_by(project_partners.c.unit_id)).tuples().all())
     unit_ids = set(offered) | set(led) | set(joined)
-    units = dict(db.session.execute(select(MemberUnit.id, MemberUnit.name).where(
+    # Only the units the user may see are named (a liaison: their own; issue 14's demo projects
+    # led by many units showed the others' names on this page).
+    units = dict(db.session.execute(scoped(select(MemberUnit.id, MemberUnit.name), MemberUnit, user).where(
         MemberUnit.id.in_(unit_ids))).tuples().all()) if unit_ids else {}
     contributions = sorted(
-        ({"unit_id": u, "unit_name": units.get(u, ""), "resources": offered.get(u, 0),
-          "led": led.get(u, 0), "joined": joined.get(u, 0)} for u in unit_ids),
+        ({"unit_id": u, "unit_name": units[u], "resources": offered.get(u, 0),
+          "led": led.get(u, 0), "joined": joined.get(u, 0)} for u in unit_ids if u in units),
         key=lambda c: (-(c["resources"] + c["led"] + c["joined"]), c["unit_name"]))
     return {"needs_by_status": by_status, "needs_counted": counted, "needs_met": met,
             "met_rate": round(met / counted, 3) if counted else 0.0,

@@ -90,7 +90,8 @@ def login():
 
 # What a signed-in account whose password an admin chose may still open (the API's bearer
 # tokens are not held up: a script's token was issued after the holder chose a password).
-PASSWORD_CHANGE_EXEMPT = frozenset({"auth.change_password", "auth.logout", "static", "bootstrap.static"})
+PASSWORD_CHANGE_EXEMPT = frozenset({"auth.change_password", "auth.logout", "static", "bootstrap.static",
+                                    "health.health"})  # the health check reads no account
 
 
 @bp.before_app_request

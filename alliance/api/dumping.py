@@ -5,9 +5,12 @@ Marshmallow serializes each field through ``Field.serialize`` → ``get_value`` 
 third of ``GET /api/v1/units`` (issue 7). Here each schema's fields are looked at once and
 sorted into those whose output marshmallow computes trivially (text, integers, booleans, ISO
 dates and times with the stock ``_serialize``, read by plain attribute or key) and the rest
-(``Method``, ``Decimal``, ``Nested``, custom fields, dotted attributes, dump defaults...), which
-still go through ``Field.serialize`` unchanged. Nested schemas call ``dump`` as before, so they
-take this path too, and pre/post-dump hooks run as before (they live in ``Schema.dump``).
+(custom fields, dump defaults, a ``Method`` without a method...), which still go through
+``Field.serialize`` unchanged. Stock ``Number``/``Decimal`` fields, ``Nested`` (one object),
+``Method`` (given the object, as marshmallow gives it) and dotted attributes (read attribute
+by attribute, like ``utils.get_value``; an object lacking one takes the general path, which
+leaves the key out) are trivial too. Nested schemas call ``dump`` as before, so they take this
+path too, and pre/post-dump hooks run as before (they live in ``Schema.dump``).
 
 The test suite sets ``VERIFY = True`` (tests/conftest.py): every API response the suite
 produces, schemathesis' included, is then serialized both ways and must be equal.
@@ -24,8 +27,13 @@ from sqlalchemy.engine import Row
 
 VERIFY = False  # the suite turns it on; compares with marshmallow's own _serialize
 
-# (output key, field name, where the value is read, converter or None, field)
-_Plan = list[tuple[str, str, str, Callable[[Any], Any] | None, ma.fields.Field]]
+
+class _Fast:
+    """A schema whose ``_serialize`` is this module's ``serialize`` (``api.schemas.BaseSchema``)."""
+
+# (output key, field name, where the value is read, converter or None, field); the source is
+# None for a field given the whole object (``Method``), a dotted path for ``attribute="a.b"``
+_Plan = list[tuple[str, str, str | None, Callable[[Any], Any] | None, ma.fields.Field]]
 
 
 def _text(value: Any) -> Any:
@@ -41,12 +49,14 @@ def _same(value: Any) -> Any:
 
 
 def _converter(field: ma.fields.Field) -> Callable[[Any], Any] | None:
-    """How marshmallow turns a value of this field into output, when that is trivial; else None."""
+    """How marshmallow turns a value of this field into output, when that is trivial; else None.
+    For a ``Method`` field (its source is None, ``_source``) the converter takes the object."""
+    kind: Any = type(field)
+    if isinstance(field, ma.fields.Method) and kind._serialize is ma.fields.Method._serialize:
+        # Field.serialize skips the value (_CHECK_ATTRIBUTE is False) and calls the method with obj
+        return field._serialize_method  # None (no method: the key is left out) takes the general path
     if field.dump_default is not missing or not field._CHECK_ATTRIBUTE:
         return None
-    if field.attribute is not None and "." in field.attribute:
-        return None
-    kind = type(field)
     if kind._serialize is ma.fields.String._serialize:
         return _text
     if kind._serialize is ma.fields.Number._serialize and isinstance(field, ma.fields.Integer) \
@@ -58,6 +68,11 @@ def _converter(field: ma.fields.Field) -> Callable[[Any], Any] | None:
             and isinstance(field.inner, ma.fields.Nested) \
             and type(field.inner)._serialize is ma.fields.Nested._serialize:
         return _nested_list(field.inner)
+    if kind._serialize is ma.fields.Number._serialize:  # Decimal, Float...: _serialize reads the value only
+        number = field._serialize
+        return lambda value: None if value is None else number(value, None, None)
+    if isinstance(field, ma.fields.Nested) and kind._serialize is ma.fields.Nested._serialize:
+        return _nested_one(field)
     if kind._serialize is ma.fields.DateTime._serialize and isinstance(field, ma.fields.Date | ma.fields.DateTime):
         iso = field.SERIALIZATION_FUNCS.get(field.format or field.DEFAULT_FORMAT)
         if iso is not None and field.format in (None, "iso", "iso8601"):
@@ -72,13 +87,37 @@ def _nested_list(inner: ma.fields.Nested) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         if value is None:
             return None
+        if type(value) is list and not value:  # List._serialize of no items
+            return []
         schema = inner.schema
         items = list(value)
         if schema.many or inner.many or schema._hooks[ma.decorators.PRE_DUMP] \
                 or schema._hooks[ma.decorators.POST_DUMP] or any(item is None for item in items):
             return [inner._serialize(item, None, None) for item in items]
-        return schema._serialize(items, many=True)
+        # what schema._serialize does (with the suite's VERIFY, the outer schema's check dumps
+        # this field through marshmallow, hence through schema._serialize, and compares)
+        return serialize(schema, items, True) if isinstance(schema, _Fast) else schema._serialize(items, many=True)
     return convert
+
+
+def _nested_one(field: ma.fields.Nested) -> Callable[[Any], Any]:
+    """``Nested(S)`` of one object: marshmallow's ``S.dump(value)``, or ``S._serialize(value)``
+    (the compiled dump) when S has no dump hooks."""
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        schema = field.schema
+        many = schema.many or field.many
+        if many or schema._hooks[ma.decorators.PRE_DUMP] or schema._hooks[ma.decorators.POST_DUMP]:
+            return schema.dump(value, many=many)
+        return serialize(schema, value, False) if isinstance(schema, _Fast) else schema._serialize(value, many=False)
+    return convert
+
+
+def _source(attr_name: str, field: ma.fields.Field) -> str | None:
+    if isinstance(field, ma.fields.Method):
+        return None
+    return attr_name if field.attribute is None else field.attribute
 
 
 def _plan(schema: ma.Schema) -> _Plan:
@@ -87,14 +126,19 @@ def _plan(schema: ma.Schema) -> _Plan:
         plan = []
         for attr_name, field in schema.dump_fields.items():
             key = field.data_key if field.data_key is not None else attr_name
-            source = attr_name if field.attribute is None else field.attribute
-            plan.append((key, attr_name, source, _converter(field), field))
+            plan.append((key, attr_name, _source(attr_name, field), _converter(field), field))
         schema.__dict__["_fast_plan"] = plan
     return plan
 
 
 def _value(obj: Any, key: str) -> Any:
-    """``marshmallow.utils.get_value`` for a key without dots (``obj[key]``, else the attribute)."""
+    """``marshmallow.utils.get_value`` (``obj[key]``, else the attribute; a dotted key part by part)."""
+    if "." in key:
+        for part in key.split("."):
+            obj = _value(obj, part)
+            if obj is missing:
+                break
+        return obj
     if not hasattr(obj, "__getitem__"):
         return getattr(obj, key, missing)
     try:
@@ -112,15 +156,18 @@ def _compiled(schema: ma.Schema) -> Callable[[Any], dict] | None:
     Right for objects without ``__getitem__`` (ORM entities) and for SQLAlchemy ``Row``s, where
     marshmallow's ``obj[key]`` fails with TypeError and it falls back to the attribute too. An
     object lacking an attribute raises AttributeError: the caller then takes the general path,
-    which leaves the key out as marshmallow does."""
+    which leaves the key out as marshmallow does. A ``Method`` field's converter gets ``obj``;
+    a dotted attribute is read attribute by attribute (``obj.venue.name``: a missing venue is
+    None, which has no ``name``: AttributeError, the general path, the key left out)."""
     function = schema.__dict__.get("_fast_compiled", _NOT_COMPILED)
     if function is _NOT_COMPILED:
         plan = _plan(schema)
         function = None
         if schema.dict_class is dict and plan and all(
-                convert is not None and source.isidentifier() for _, _, source, convert, _ in plan):
+                convert is not None and (source is None or all(part.isidentifier() for part in source.split(".")))
+                for _, _, source, convert, _ in plan):
             names = {f"c{i}": convert for i, (_, _, _, convert, _) in enumerate(plan)}
-            body = ", ".join(f"{key!r}: c{i}(obj.{source})"
+            body = ", ".join(f"{key!r}: c{i}(obj)" if source is None else f"{key!r}: c{i}(obj.{source})"
                              for i, (key, _, source, _, _) in enumerate(plan))
             namespace: dict[str, Any] = dict(names)
             exec(f"def dump(obj):\n    return {{{body}}}\n", namespace)  # noqa: S102 - our own code
@@ -130,19 +177,30 @@ def _compiled(schema: ma.Schema) -> Callable[[Any], dict] | None:
 
 
 def _compiled_rows(schema: ma.Schema) -> tuple[tuple[str, ...], Callable[[Any], dict]] | None:
-    """Like ``_compiled``, for ``Row``s whose fields are the plan's sources in its order (what
-    ``api.schemas.rows_for`` selects): the values are unpacked by position, not looked up by
-    name (a ``Row`` attribute costs a mapping lookup). Returns (field names, function)."""
+    """Like ``_compiled``, for ``Row``s or named tuples whose fields are the plan's sources in its
+    order (what ``api.schemas.rows_for`` selects, or ``api.schemas.dump_tuple`` makes), less its
+    ``Method`` fields, which are given the row itself, as marshmallow gives them the object: the
+    values are unpacked by position, not looked up by name (a ``Row`` attribute costs a mapping
+    lookup). Returns (field names, function)."""
     found = schema.__dict__.get("_fast_compiled_rows", _NOT_COMPILED)
     if found is _NOT_COMPILED:
         found = None
-        if _compiled(schema) is not None:
-            plan = _plan(schema)
+        plan = _plan(schema)
+        if _compiled(schema) is not None and all(source is None or source.isidentifier()
+                                                 for _, _, source, _, _ in plan):
             namespace: dict[str, Any] = {f"c{i}": convert for i, (_, _, _, convert, _) in enumerate(plan)}
-            values = ", ".join(f"v{i}" for i in range(len(plan)))
-            body = ", ".join(f"{key!r}: c{i}(v{i})" for i, (key, _, _, _, _) in enumerate(plan))
-            exec(f"def dump(row):\n    {values}, = row\n    return {{{body}}}\n", namespace)  # noqa: S102
-            found = (tuple(source for _, _, source, _, _ in plan), namespace["dump"])
+            sources = tuple(source for _, _, source, _, _ in plan if source is not None)
+            values: list[str] = []
+            body: list[str] = []
+            for i, (key, _, source, _, _) in enumerate(plan):
+                if source is None:
+                    body.append(f"{key!r}: c{i}(row)")
+                else:
+                    body.append(f"{key!r}: c{i}(v{len(values)})")
+                    values.append(f"v{len(values)}")
+            unpack = f"    {', '.join(values)}, = row\n" if values else ""
+            exec(f"def dump(row):\n{unpack}    return {{{', '.join(body)}}}\n", namespace)  # noqa: S102
+            found = (sources, namespace["dump"])
         schema.__dict__["_fast_compiled_rows"] = found
     return found
 
@@ -195,6 +253,8 @@ def _serialize_one(schema: ma.Schema, obj: Any) -> Any:
     for key, attr_name, source, convert, field in _plan(schema):
         if convert is None:
             value = field.serialize(attr_name, obj, accessor=accessor)
+        elif source is None:  # Method: the object itself
+            value = convert(obj)
         else:
             value = _value(obj, source)
             if value is not missing:

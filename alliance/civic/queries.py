@@ -152,16 +152,7 @@ def event_list_query(user, *, venue_id=None, project_id=None, date_from=None, da
             CivicEventPhoto.original_name, CivicEventPhoto.content_type, CivicEventPhoto.size_bytes))
     else:
         options.append(selectinload(CivicEvent.project).load_only(ServiceProject.name))
-    stmt = scoped(select(CivicEvent), CivicEvent, user).options(*options)
-    if venue_id:
-        stmt = stmt.where(CivicEvent.venue_id == venue_id)
-    if project_id:
-        stmt = stmt.where(CivicEvent.project_id == project_id)
-    if date_from:
-        stmt = stmt.where(CivicEvent.starts_at >= local_start(date_from))
-    if date_to:
-        stmt = stmt.where(CivicEvent.starts_at < local_start(date_to) + _one_day())
-    return stmt.order_by(CivicEvent.starts_at.desc(), CivicEvent.id.desc())
+    return _events(user, venue_id, project_id, date_from, date_to).options(*options)
 
 
 # --- the events lists as rows (issue 7) ---------------------------------------------------------

@@ -1,6 +1,7 @@
 """Queries of the three lists, shared by pages, the API, figures and exports."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import date, datetime
@@ -153,11 +154,6 @@ def _filters_key(user, filters: ListFilters, *extra) -> tuple:
     return (user_key(user), *astuple(filters), *extra)
 
 
-def _fill(item, row, names: tuple[str, ...]) -> None:
-    for name, value in zip(names, row, strict=False):
-        setattr(item, name, value)
-
-
 # --- the API lists: rows of the columns the schemas dump, as light items -------------------------
 
 _RECORD_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at")
@@ -172,66 +168,78 @@ _PROJECT_API_COLUMNS = (*_RECORD_COLUMNS, "title", "description", "category_id",
                         "people_served", "stop_reason")
 
 
-class NeedItem:
-    """A need of the API list: what ``NeedSchema`` reads of it, by attribute, from a row of its
-    columns with the category's and the unit's names joined (issue 7: ORM needs with their
-    joined categories and units cost most of the page)."""
-
-    __slots__ = (*_NEED_API_COLUMNS, "category_name", "unit")
-    wanted_by: date | None
-    status: str
-
-    def __init__(self, row):
-        _fill(self, row, _NEED_API_COLUMNS)
-        self.category_name = row.category_name
-        self.unit = UnitRefRow(row.unit_id, row.unit_name) if row.unit_id is not None else None
-
-    @property
-    def status_label(self) -> str:
-        return NEED_STATUSES.label(self.status)
-
-    def is_overdue(self, today: date) -> bool:
-        return (self.wanted_by is not None and self.wanted_by < today
-                and self.status in ("draft", *OPEN_NEED_STATUSES))
+def _tuple_maker(kind: Any, row_fields: tuple[str, ...], computed: dict[str, Any]) -> Any:
+    """A function making a ``kind`` (a ``dump_tuple``) of a row with ``row_fields``: each field
+    the row's value at its place, or ``computed[name](row)``; generated once per row shape (a
+    page of 50 items is 50 calls of one expression, no attribute set or read a value)."""
+    namespace: dict[str, Any] = {"T": kind}
+    parts = []
+    for name in kind._fields:
+        if name in computed:
+            namespace[f"f_{name}"] = computed[name]
+            parts.append(f"f_{name}(row)")
+        else:
+            parts.append(f"row[{row_fields.index(name)}]")
+    exec(f"def make(row):\n    return T({', '.join(parts)})\n", namespace)  # noqa: S102 - our own code
+    return namespace["make"]
 
 
-class ResourceItem:
-    """A resource of the API list (see ``NeedItem``)."""
-
-    __slots__ = (*_RESOURCE_API_COLUMNS, "category_name", "unit")
-    status: str
-
-    def __init__(self, row):
-        _fill(self, row, _RESOURCE_API_COLUMNS)
-        self.category_name = row.category_name
-        self.unit = UnitRefRow(row.unit_id, row.unit_name)
-
-    @property
-    def status_label(self) -> str:
-        return RESOURCE_STATUSES.label(self.status)
+def _unit_ref(id_field: str, name_field: str):
+    def unit(row) -> UnitRefRow | None:
+        unit_id = getattr(row, id_field)
+        return UnitRefRow(unit_id, getattr(row, name_field)) if unit_id is not None else None
+    return unit
 
 
-class ProjectItem:
+@functools.cache
+def _need_item() -> Any:
+    """A need of the API list: a tuple of what ``NeedSchema`` dumps, in its order (dumped by
+    position), from a row of its columns with the category's and the unit's names joined
+    (issue 7: ORM needs with their joined categories and units cost most of the page)."""
+    from alliance.api.schemas import dump_tuple
+    from alliance.lists.schemas import NeedSchema
+
+    base: Any = dump_tuple(NeedSchema)
+
+    class NeedItem(base):
+        __slots__ = ()
+        wanted_by: date | None
+        status: str
+
+        def is_overdue(self, today: date) -> bool:  # NeedSchema's overdue (a Method) is given the tuple
+            return (self.wanted_by is not None and self.wanted_by < today
+                    and self.status in ("draft", *OPEN_NEED_STATUSES))
+
+    return NeedItem
+
+
+@functools.cache
+def _resource_item() -> Any:
+    """A resource of the API list (see ``_need_item``)."""
+    from alliance.api.schemas import dump_tuple
+    from alliance.lists.schemas import ResourceSchema
+
+    return dump_tuple(ResourceSchema)
+
+
+@functools.cache
+def _project_item() -> Any:
     """A project of the API list: its columns, category and lead unit from the page's row, its
-    partners, needs, resources and stage changes from one more query of rows."""
+    partners, needs, resources and stage changes (lists, filled from one more query of rows)."""
+    from alliance.api.schemas import dump_tuple
+    from alliance.lists.schemas import ProjectSchema
 
-    __slots__ = (*_PROJECT_API_COLUMNS, "category_name", "lead_unit", "partners", "needs", "resources",
-                 "transitions")
-    stage: str
+    return dump_tuple(ProjectSchema)
 
-    def __init__(self, row):
-        _fill(self, row, _PROJECT_API_COLUMNS)
-        self.category_name = row.category_name
-        self.lead_unit = UnitRefRow(row.lead_unit_id, row.lead_unit_name) \
-            if row.lead_unit_id is not None else None
-        self.partners: list = []
-        self.needs: list = []
-        self.resources: list = []
-        self.transitions: list = []
 
-    @property
-    def stage_label(self) -> str:
-        return PROJECT_STAGES.label(self.stage)
+_NEED_COMPUTED = {"unit": _unit_ref("unit_id", "unit_name"),
+                  "status_label": lambda row: NEED_STATUSES.label(row.status)}
+_RESOURCE_COMPUTED = {"unit": lambda row: UnitRefRow(row.unit_id, row.unit_name),
+                      "status_label": lambda row: RESOURCE_STATUSES.label(row.status)}
+_PROJECT_COMPUTED = {"lead_unit": _unit_ref("lead_unit_id", "lead_unit_name"),
+                     "stage_label": lambda row: PROJECT_STAGES.label(row.stage),
+                     "partners": lambda row: [], "needs": lambda row: [], "resources": lambda row: [],
+                     "transitions": lambda row: []}
 
 
 def _api_rows(model, names: tuple[str, ...], listed: Select, unit_column, unit_label: str,
@@ -244,12 +252,20 @@ def _api_rows(model, names: tuple[str, ...], listed: Select, unit_column, unit_l
     return rows, listed
 
 
-def _api_page(key: tuple, build, page: int, per_page: int, item):
+_MAKERS: dict[tuple, Any] = {}
+
+
+def _api_page(key: tuple, build, page: int, per_page: int, item: Any, computed: dict[str, Any]):
     from alliance.core.pagination import paginate
 
     rows, counted = reuse(key, build)
     result = paginate(rows, page, per_page, scalars=False, count=counted)
-    result.items = [item(row) for row in result.items]
+    if result.items:
+        shape = (item, result.items[0]._fields)
+        make = _MAKERS.get(shape)
+        if make is None:
+            make = _MAKERS[shape] = _tuple_maker(item, shape[1], computed)
+        result.items = [make(row) for row in result.items]
     return result
 
 
@@ -259,7 +275,7 @@ def need_api_page(user, filters: ListFilters, page: int, per_page: int, *, today
                      lambda: _api_rows(Need, _NEED_API_COLUMNS, need_list_query(user, filters, today=today,
                                                                                 plain=True),
                                        Need.unit_id, "unit_name", True),
-                     page, per_page, NeedItem)
+                     page, per_page, _need_item(), _NEED_COMPUTED)
 
 
 def resource_api_page(user, filters: ListFilters, page: int, per_page: int):
@@ -268,7 +284,7 @@ def resource_api_page(user, filters: ListFilters, page: int, per_page: int):
                      lambda: _api_rows(Resource, _RESOURCE_API_COLUMNS,
                                        resource_list_query(user, filters, plain=True),
                                        Resource.unit_id, "unit_name", False),
-                     page, per_page, ResourceItem)
+                     page, per_page, _resource_item(), _RESOURCE_COMPUTED)
 
 
 def project_api_page(user, filters: ListFilters, page: int, per_page: int):
@@ -278,7 +294,7 @@ def project_api_page(user, filters: ListFilters, page: int, per_page: int):
     result = _api_page(("project-api-rows", *_filters_key(user, filters)),
                        lambda: _api_rows(Project, _PROJECT_API_COLUMNS, project_list_query(user, filters),
                                          Project.lead_unit_id, "lead_unit_name", True),
-                       page, per_page, ProjectItem)
+                       page, per_page, _project_item(), _PROJECT_COMPUTED)
     if result.items:
         by_id = {item.id: item for item in result.items}
         for kind, project_id, ref_id, a, b, c, d, at in db.session.connection().execute(

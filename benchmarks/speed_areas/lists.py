@@ -128,22 +128,32 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
 
     @app.get("/api/v1/projects")
     def api_projects():
-        # A project's partners, needs, resources and stage changes are lists: each is gathered
-        # into one text column by a correlated subquery of the same SELECT.
-        agg = "string_agg({0}, '|')" if engine.dialect.name == "postgresql" else "group_concat({0}, '|')"
+        # A project's partners, needs, resources and stage changes are lists of what the API
+        # returns of each (ids, names, titles, statuses; a change's stages, actor, time and
+        # note): each is gathered into one JSON text by a correlated subquery of the same SELECT.
+        pg = engine.dialect.name == "postgresql"
+
+        def agg(pairs: str, order: str) -> str:
+            return (f"coalesce(json_agg(json_build_object({pairs}) ORDER BY {order}), '[]'::json)" if pg
+                    else f"json_group_array(json_object({pairs}))")
+        partners = agg("'id', pu.id, 'name', pu.name", "pu.name")
+        needs = agg("'id', nn.id, 'title', nn.title, 'status', nn.status", "nn.id")
+        resources = agg("'id', rr.id, 'title', rr.title, 'status', rr.status", "rr.id")
+        changes = agg("'from_stage', t.from_stage, 'to_stage', t.to_stage, 'actor_name', t.actor_name, "
+                      "'occurred_at', t.occurred_at, 'note', t.note", "t.occurred_at, t.id")
         return jsonify(page_and_count(
             f"FROM projects WHERE {LIVE}",
             "SELECT p.id, p.version, p.created_at, p.updated_at, p.deleted_at, p.title, p.description, "  # noqa: S608 - constants and ints
             "p.category_id, c.name AS category_name, p.lead_unit_id, u.name AS lead_unit_name, "
             "CAST(p.budget AS TEXT) AS budget, p.starts_on, p.ends_on, p.released, p.stage, "
             "p.outcome_summary, p.people_served, p.stop_reason, "
-            f"(SELECT {agg.format('pu.name')} FROM project_partners pp JOIN member_units pu "
-            "ON pu.id = pp.unit_id WHERE pp.project_id = p.id) AS partners, "
-            f"(SELECT {agg.format('nn.title')} FROM project_needs pn JOIN needs nn ON nn.id = pn.need_id "
+            f"(SELECT {partners} FROM project_partners pp "
+            "JOIN member_units pu ON pu.id = pp.unit_id WHERE pp.project_id = p.id) AS partners, "
+            f"(SELECT {needs} FROM project_needs pn JOIN needs nn ON nn.id = pn.need_id "
             "WHERE pn.project_id = p.id) AS needs, "
-            f"(SELECT {agg.format('rr.title')} FROM project_resources pr JOIN resources rr "
-            "ON rr.id = pr.resource_id WHERE pr.project_id = p.id) AS resources, "
-            f"(SELECT {agg.format('t.to_stage')} FROM project_transitions t WHERE t.project_id = p.id) "
+            f"(SELECT {resources} FROM project_resources pr JOIN resources rr ON rr.id = pr.resource_id "
+            "WHERE pr.project_id = p.id) AS resources, "
+            f"(SELECT {changes} FROM project_transitions t WHERE t.project_id = p.id) "
             "AS transitions FROM projects p JOIN list_categories c ON c.id = p.category_id "
             "LEFT JOIN member_units u ON u.id = p.lead_unit_id "
             "WHERE p.alliance_id = :a AND p.deleted_at IS NULL ORDER BY p.id DESC"))

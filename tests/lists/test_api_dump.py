@@ -1,7 +1,7 @@
 """The lists' API items are dumped by the compiled paths (issue 7: Decimal budget, nested units,
 the overdue Method and lists of references no longer take marshmallow's field-by-field path),
 with marshmallow's exact output."""
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import marshmallow as ma

@@ -12,8 +12,11 @@ minute (``TOUCH_INTERVAL``), not written on every request.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from flask import session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -22,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CallbackDict
 
 from alliance.auth.models import User, WebSession, hash_token
+from alliance.core.areas import registry
 from alliance.core.types import utcnow
 from alliance.extensions import db
 
@@ -44,6 +48,8 @@ class DatabaseSession(CallbackDict, SessionMixin):
         # The account read with the row: holding it keeps it in the ORM session's identity map
         # (which holds objects weakly) until Flask-Login's user_loader asks for it.
         self.account = None
+        # The areas' figures about the account (Area.account_figures), read in the same query.
+        self.account_figures: dict[str, Any] = {}
 
 
 def rotate_session(session) -> None:
@@ -74,12 +80,25 @@ def purge_expired(conn, app) -> None:
         WebSession.created_at < now - app.config["SESSION_MAX_AGE"])))
 
 
-# Built once: building it and its cache key each request was a third of the lookup (issue 7).
-# The account's alliance is joined too: every page's print header names it (templates/_print_header.html).
-_SESSION_QUERY = (select(WebSession.data, WebSession.last_seen_at, WebSession.created_at, User)
-                  .outerjoin(User, User.id == WebSession.user_id)
-                  .options(joinedload(User.alliance))
-                  .where(WebSession.id == bindparam("sid_hash")))
+# Built once per app: building it and its cache key each request was a third of the lookup
+# (issue 7). The account's alliance is joined too: every page's print header names it
+# (templates/_print_header.html); and the areas' figures about the account (the bell's unread
+# count: ``Area.account_figures``) come as scalar subqueries of the same statement.
+_SESSION_QUERY_KEY = "alliance.session_query"
+
+
+def _session_query(app) -> tuple[Any, tuple[str, ...]]:
+    """The statement and the names of the figures it reads, built once per app."""
+    built = app.extensions.get(_SESSION_QUERY_KEY)
+    if built is None:
+        figures = registry(app).account_figures
+        query = (select(WebSession.data, WebSession.last_seen_at, WebSession.created_at, User,
+                        *(build().label(f"figure_{name}") for name, build in figures.items()))
+                 .outerjoin(User, User.id == WebSession.user_id)
+                 .options(joinedload(User.alliance))
+                 .where(WebSession.id == bindparam("sid_hash")))
+        built = app.extensions[_SESSION_QUERY_KEY] = (query, tuple(figures))
+    return built
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -107,7 +126,8 @@ class DatabaseSessionInterface(SessionInterface):
             return DatabaseSession(data)
         # The account comes along in the same query: Flask-Login's user_loader then finds it
         # in the ORM session's identity map instead of sending a second query (issue 7).
-        row = db.session.execute(_SESSION_QUERY, {"sid_hash": hash_token(raw)}).first()
+        query, figures = _session_query(app)
+        row = db.session.execute(query, {"sid_hash": hash_token(raw)}).first()
         if row is None:
             return DatabaseSession()
         now = utcnow()
@@ -119,6 +139,7 @@ class DatabaseSessionInterface(SessionInterface):
             return expired
         opened = DatabaseSession(self.serializer.loads(row.data), sid=raw, last_seen_at=row.last_seen_at)
         opened.account = row.User
+        opened.account_figures = {name: row._mapping[f"figure_{name}"] for name in figures}
         return opened
 
     def save_session(self, app, session, response):
@@ -183,3 +204,11 @@ def _user_id(session) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def account_figure(name: str, compute: Callable[[], Any]) -> Any:
+    """One of the areas' figures about the signed-in account (``Area.account_figures``): read
+    with the session, so no statement; else (a request signed in by a token, a session opened
+    in this very request) ``compute()``."""
+    figures = getattr(flask_session, "account_figures", None) or {}
+    return figures[name] if name in figures else compute()

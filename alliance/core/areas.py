@@ -121,6 +121,10 @@ class Area:
     demo: Callable[..., Any] | None = None
     import_kinds: tuple[Any, ...] = ()  # core.import_runner.ImportKind: spreadsheets it accepts
     reminders: tuple[ReminderRule, ...] = ()  # kinds of reminder (alliance/notifications)
+    # Figures every page shows about the signed-in account (the bell's unread count): {name:
+    # function() -> a scalar subquery correlated to ``User.id``}. The session's query reads
+    # them with the account, so a page pays no statement for them (alliance/auth/sessions.py).
+    account_figures: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 class Registry:
@@ -197,6 +201,10 @@ class Registry:
     @property
     def reminders(self) -> dict[str, ReminderRule]:
         return {rule.kind: rule for a in self.areas for rule in a.reminders}
+
+    @property
+    def account_figures(self) -> dict[str, Callable[[], Any]]:
+        return {k: v for a in self.areas for k, v in a.account_figures.items()}
 
     @property
     def demo_steps(self) -> list[tuple[str, Callable[..., Any]]]:

@@ -24,10 +24,27 @@ def _init_app(app: Flask) -> None:
     def notification_unread_count() -> int:
         from flask_login import current_user
 
-        return unread_count(current_user.id) if current_user.is_authenticated else 0
+        from alliance.auth.sessions import account_figure
 
-    # templates/notifications/_bell.html (included by base.html) calls it: one COUNT query.
+        if not current_user.is_authenticated:
+            return 0
+        return account_figure("unread_notifications", lambda: unread_count(current_user.id)) or 0
+
+    # templates/notifications/_bell.html (included by base.html) calls it: the count came with
+    # the session's account (account_figures below), so the bell costs a page no statement.
     app.add_template_global(notification_unread_count)
+
+
+def _unread_of_the_account():
+    """The signed-in account's unread notifications, as a subquery of the session's query."""
+    from sqlalchemy import func, select
+
+    from alliance.auth.models import User
+    from alliance.notifications.models import Notification
+
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+            .correlate(User).scalar_subquery())
 
 
 AREA = Area(
@@ -36,4 +53,5 @@ AREA = Area(
     init_app=_init_app,
     models=("alliance.notifications.models",),
     jobs=JOBS,
+    account_figures={"unread_notifications": _unread_of_the_account},
 )

@@ -27,6 +27,22 @@ def test_the_bell_counts_unread_and_the_page_lists_them(world, sign_in):
     assert "需求已过期望日期：需求2" in page and "需求9" not in page and "需求逾期提醒" in page
 
 
+def test_the_bell_costs_a_page_no_statement(world, sign_in, count_queries):
+    """The unread count comes with the session's account (Area.account_figures), in the one
+    statement that reads the session: no COUNT of its own on every page."""
+    for n in range(2):
+        _note(world.staff, n)
+    client = sign_in(world.staff)
+    client.get("/notifications/preferences")
+    with count_queries() as counter:
+        page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert 'id="notification-count">2<' in page
+    counts = [s for s in counter.statements if "notifications" in s and "count(" in s.lower()]
+    assert len(counts) == 1 and "web_sessions" in counts[0], counter.statements
+    _note(world.staff, 7)  # a new one shows at the next page
+    assert 'id="notification-count">3<' in client.get("/notifications/preferences").get_data(as_text=True)
+
+
 def test_reading_marks_and_follows_the_link_of_ones_own_notification(world, sign_in, app):
     mine, theirs = _note(world.staff, 1), _note(world.liaison_a, 2)
     client = sign_in(world.staff)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from alliance.api.schemas import BaseSchema, Date, Dict, Int, List, Nested, Str
-from alliance.reports.queries import year_error
+from alliance.reports.queries import FIRST_YEAR, local_today, year_error
 
 
 def _check_year(value: int) -> None:
@@ -14,8 +14,10 @@ def _check_year(value: int) -> None:
 
 
 class AnnualArgs(BaseSchema):
+    # The document gives this year as the maximum when the app starts; the check reads the clock.
     year = Int(strict=False, required=True, validate=_check_year,
-               metadata={"description": "年度（2000年至今年）；未来年份或2000年以前为422"})
+               metadata={"description": "年度（2000年至今年）；未来年份或2000年以前为422",
+                         "minimum": FIRST_YEAR, "maximum": local_today().year})
 
 
 class AnnualUnitFigures(BaseSchema):

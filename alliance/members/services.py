@@ -131,10 +131,34 @@ def person_for_role(user, *, person_id: int | None = None, new_person: dict | No
 # --- member units --------------------------------------------------------------------------
 
 def validate_unit(data: dict[str, Any], *, alliance_id: int, unit: MemberUnit | None = None) -> dict:
-    """Check a whole unit record; raise FieldErrors (422) or DuplicateRecord (409)."""
-    cleaned = clean_unit(data)
-    _refuse_duplicate_unit(cleaned, alliance_id=alliance_id, unit_id=unit.id if unit else None)
+    """Check a whole unit record; raise FieldErrors (422) or DuplicateRecord (409). A name or
+    credit code another unit holds is said together with the record's other mistakes (one
+    round, issue 13), not only once they are fixed."""
+    unit_id = unit.id if unit else None
+    try:
+        cleaned = clean_unit(data)
+    except FieldErrors as exc:
+        try:
+            _refuse_duplicate_unit(_unit_identity(data, exc.fields), alliance_id=alliance_id, unit_id=unit_id)
+        except DuplicateRecord as duplicate:
+            raise FieldErrors({**duplicate.fields, **exc.fields}) from None
+        raise
+    _refuse_duplicate_unit(cleaned, alliance_id=alliance_id, unit_id=unit_id)
     return cleaned
+
+
+def _unit_identity(data: dict[str, Any], refused: dict) -> dict:
+    """The cleaned name and credit code of a refused record, where they are not refused themselves."""
+    known: dict[str, Any] = {"name": None, "uscc": None}
+    if "name" not in refused:
+        clean_texts(data, [spec for spec in UNIT_TEXT_FIELDS if spec[0] == "name"], Errors(), known)
+    uscc = data.get("uscc")
+    if "uscc" not in refused and isinstance(uscc, str) and uscc.strip():
+        try:
+            known["uscc"] = validate_uscc(uscc.strip())
+        except ValueError:
+            pass
+    return known
 
 
 def clean_unit(data: dict[str, Any]) -> dict:
@@ -175,7 +199,8 @@ def _refuse_duplicate_unit(cleaned: dict, *, alliance_id: int, unit_id: int | No
     if unit_id:
         live.append(MemberUnit.id != unit_id)
     errors = Errors()
-    if db.session.scalar(select(MemberUnit.id).where(MemberUnit.name == cleaned["name"], *live)):
+    if cleaned.get("name") and db.session.scalar(
+            select(MemberUnit.id).where(MemberUnit.name == cleaned["name"], *live)):
         errors.add("name", f"本联盟已有名为“{cleaned['name']}”的成员单位")
     if cleaned.get("uscc") and db.session.scalar(
             select(MemberUnit.id).where(MemberUnit.uscc == cleaned["uscc"], *live)):

@@ -122,3 +122,24 @@ def test_a_hand_written_form_gets_the_summary_too(world, sign_in):
     assert response.status_code == 422
     assert 'id="rubric-form-errors"' in body
     assert re.search(r'<a class="alert-link" href="#definition">细则内容</a>：评分细则不是有效的 JSON 格式', body)
+
+
+def test_a_taken_name_is_said_with_the_other_mistakes(world, sign_in, db):
+    """The service no longer stops at its first stage: a name another unit holds shows with a
+    missing category and a wrong date order, in the page and the API alike."""
+    from alliance.core.errors import FieldErrors
+    from alliance.members import services
+
+    data = {"name": world.unit_a.name, "category": "", "joined_on": date(2021, 5, 1),
+            "left_on": date(2020, 1, 1)}
+    try:
+        services.validate_unit(data, alliance_id=world.alliance.id)
+    except FieldErrors as exc:
+        fields = exc.fields
+    assert set(fields) == {"name", "category", "left_on", "status"}
+    assert "本联盟已有名为" in fields["name"][0]
+
+    client = sign_in(world.staff)
+    body = _body(client.post("/units/new", data=unit_form_data(name=world.unit_a.name, joined_on="2021-05-01",
+                                                               left_on="2020-01-01")))
+    assert "本联盟已有名为" in body and "请选择单位类别" in body and "退出日期不能早于加入日期" in body

@@ -23,10 +23,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from alliance.audit.recorder import record_event
 from alliance.auth.models import User
 from alliance.core.areas import Reminder, ReminderRule, registry
 from alliance.core.errors import FieldErrors
 from alliance.core.types import utcnow
+from alliance.core.validators import mask_value
 from alliance.extensions import db
 from alliance.notifications.mail import build_message, connect, mail_settings
 from alliance.notifications.models import Digest, Notification, NotificationPreference
@@ -149,11 +151,31 @@ def save_preferences(user_id: int, email: str | None, emailed_kinds: Iterable[st
     if errors:
         raise FieldErrors(errors)
     preference = preference_of(user_id)
+    before = (preference.email, preference.muted)
     preference.email = email
     preference.muted_kinds = ",".join(sorted(known - wanted))
     db.session.add(preference)
     db.session.flush()
+    _audit_preference(user_id, before, preference)
     return preference
+
+
+def _audit_preference(user_id: int, before: tuple[str | None, frozenset[str]],
+                      preference: NotificationPreference, *, how: str | None = None) -> None:
+    """An entry in the trail for a changed preference (the address masked, kinds by name), as
+    for any record: who, when, what (STYLE: every change is attributable)."""
+    email, muted = before
+    changes: dict[str, list] = {}
+    if email != preference.email:
+        changes["email"] = [mask_value(email), mask_value(preference.email)]
+    if muted != preference.muted:
+        changes["muted_kinds"] = ["、".join(kind_label(k) for k in sorted(muted)) or None,
+                                  "、".join(kind_label(k) for k in sorted(preference.muted)) or None]
+    if changes:
+        user = db.session.get(User, user_id)
+        record_event("update", record_type="NotificationPreference", record_id=user_id,
+                     summary=f"{user.display_name if user else user_id} 的提醒邮件设置" + (f"（{how}）" if how else ""),
+                     changes=changes, alliance_id=user.alliance_id if user else None)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -178,9 +200,11 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 def unsubscribe(user_id: int, kind: str) -> NotificationPreference:
     """Leave ``kind`` out of the account's digests (the bell still shows it)."""
     preference = preference_of(user_id)
+    before = (preference.email, preference.muted)
     preference.muted_kinds = ",".join(sorted(preference.muted | {kind}))
     db.session.add(preference)
     db.session.flush()
+    _audit_preference(user_id, before, preference, how="邮件中的退订链接")
     return preference
 
 

@@ -91,3 +91,10 @@ def test_preferences_refuse_a_bad_address_in_chinese_and_save_a_good_one(world, 
     preference = db.session.scalar(select(NotificationPreference))
     assert preference.email == "a@alliance.test"
     assert preference.muted == {"action_item_due", "need_overdue", "self_assessment_due"}
+    # Attributable: who changed what, the address masked, the kinds by name.
+    from alliance.audit.models import AuditEntry
+
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.record_type == "NotificationPreference"))
+    assert entry.actor_id == world.liaison_a.id and entry.record_id == world.liaison_a.id
+    assert entry.changes["email"] == [None, "a***@alliance.test"]
+    assert "需求逾期提醒" in entry.changes["muted_kinds"][1]

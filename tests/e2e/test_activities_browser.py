@@ -33,13 +33,15 @@ def _fill_activity(page, live_world, upload):
 def test_liaison_logs_an_activity_with_a_photo(phone, live_world, log_in, tmp_path):
     log_in(phone, live_world.liaison_a)
     # The liaison's workbench: their unit, and the big button to log an activity.
-    expect(phone.get_by_role("link", name=f"本单位 {live_world.unit_a.name}")).to_be_visible()
+    own_unit = phone.locator("#home-own-unit")
+    expect(own_unit).to_contain_text("本单位")
+    expect(own_unit.get_by_role("link", name=live_world.unit_a.name)).to_be_visible()
 
     form = _fill_activity(phone, live_world, _photo(tmp_path / "慰问现场.jpg"))
     expect(form.locator("#photos-selected")).to_contain_text("“慰问现场.jpg”")
     form.get_by_role("button", name="保存").tap()
 
-    expect(phone.get_by_role("alert")).to_contain_text(f"已记录共建活动“{TITLE}”")
+    expect(phone.get_by_role("alert")).to_contain_text(f"已记录 {live_world.unit_a.name} 的共建活动“{TITLE}”")
     expect(phone.locator("#activity-title")).to_contain_text(TITLE)
     thumb = phone.locator("#activity-photos img")
     expect(thumb).to_have_count(1)

@@ -31,6 +31,7 @@ from register_pages import (  # noqa: E402
     load_data,
     measure,
     migrated_app,
+    only_the_count_spared,
     pad,
 )
 from sqlalchemy import select, text  # noqa: E402
@@ -200,7 +201,8 @@ def main(argv=None) -> int:
     for label, _, _, target in PAGES:
         b, s = big[label], small[label]
         print(f"{pad(label, 30)}{b.median_ms:>10.1f}{b.p95_ms:>9.1f}{target:>8}{b.queries:>9}{s.queries:>9}")
-        if b.queries != s.queries:
+        # A small page that is not full knows its total: it may spare the COUNT, nothing else.
+        if b.queries != s.queries and not only_the_count_spared(b, s):
             changed.append(label)
     print(f"\nquery counts constant: {'no: ' + ', '.join(changed) if changed else 'yes'}")
     return 1 if changed else 0

@@ -2,13 +2,13 @@
 taken (unique per account and day) and each account's e-mail preferences
 
 Revision ID: notify_1
-Revises: search_1
+Revises: accounts_1
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "notify_1"
-down_revision = "search_1"
+down_revision = "accounts_1"
 branch_labels = None
 depends_on = None
 

@@ -5,34 +5,39 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import or_, select, union
+from sqlalchemy import and_, or_, select, union
 
 from alliance.auth.models import User
 from alliance.core.areas import Reminder
 from alliance.core.dates import format_date_zh, format_datetime_zh
 from alliance.extensions import db
 from alliance.meetings.models import ActionItem, Attendance, Meeting, ReplySlip
-from alliance.notifications.rules import day_window, liaison_of, local_day, staff_of
+from alliance.notifications.rules import day_window, liaison_of, live_account, local_day, staff_of
 
 ACTION_DUE_DAYS = 3  # an open action item is due "soon" this many days ahead
 SLIP_DAYS_BEFORE = 2  # a pending reply slip is chased this many days before the meeting
 
 
 def meetings_tomorrow(now: datetime) -> Iterator[Reminder]:
-    """明天召开的会议 → the accounts (liaisons) of every unit invited (reply slip or attendance)."""
+    """明天召开的会议 → its invitees who have an account (``users.person_id``), and the liaison
+    accounts of every unit invited (reply slip or attendance), who pass it on to the rest."""
     start, end = day_window(local_day(now) + timedelta(days=1))
-    invited = union(
+    invited_units = union(
         select(ReplySlip.meeting_id, ReplySlip.unit_id).where(ReplySlip.deleted_at.is_(None)),
         select(Attendance.meeting_id, Attendance.unit_id).where(
             Attendance.deleted_at.is_(None), Attendance.unit_id.is_not(None)),
     ).subquery()
-    rows = db.session.execute(
-        select(User.id, Meeting.id, Meeting.title, Meeting.starts_at, Meeting.venue)
-        .join(invited, invited.c.meeting_id == Meeting.id)
-        .join(User, liaison_of(invited.c.unit_id))
-        .where(Meeting.deleted_at.is_(None), Meeting.status == "planned",
-               Meeting.starts_at >= start, Meeting.starts_at < end)
-        .distinct().order_by(Meeting.id, User.id))
+    columns = (User.id.label("user_id"), Meeting.id.label("meeting_id"), Meeting.title, Meeting.starts_at,
+               Meeting.venue)
+    tomorrow = (Meeting.deleted_at.is_(None), Meeting.status == "planned",
+                Meeting.starts_at >= start, Meeting.starts_at < end)
+    liaisons = (select(*columns).join(invited_units, invited_units.c.meeting_id == Meeting.id)
+                .join(User, liaison_of(invited_units.c.unit_id)).where(*tomorrow))
+    invitees = (select(*columns).join(Attendance, Attendance.meeting_id == Meeting.id)
+                .join(User, and_(User.person_id == Attendance.person_id, live_account()))
+                .where(*tomorrow, Attendance.deleted_at.is_(None)))
+    found = union(liaisons, invitees).subquery()
+    rows = db.session.execute(select(found).order_by(found.c.meeting_id, found.c.user_id))
     for user_id, meeting_id, title, starts_at, venue in rows:
         where = f"，地点：{venue}" if venue else ""
         yield Reminder(user_id, f"meeting:{meeting_id}:{starts_at:%Y%m%d}", f"明天开会：{title}",

@@ -51,6 +51,20 @@ def test_meeting_tomorrow_reaches_invited_units_liaisons_once(world, db):
     assert note.url.startswith("/meetings/")
 
 
+def test_meeting_tomorrow_also_reaches_an_invitee_with_an_account_once(world, db):
+    """An invited person whose account is linked to them (users.person_id) hears of it too; a
+    person not invited does not, and a liaison who is also the invitee hears it once."""
+    s = make_setup(world)  # 徐虹 (unit A) and 顾非非 (unit B) invited
+    with acting_as(SETUP):
+        world.organizer.person_id = s.xu.id  # 徐虹's own account
+        world.staff.person_id = s.stranger.id  # not invited
+        world.liaison_b.person_id = s.gu.id  # the liaison of unit B is the invitee herself
+        db.session.commit()
+    services.create_reminders(datetime(2021, 1, 20, 9, 0, tzinfo=LOCAL_TZ))
+    assert sorted(r.user_id for r in _notes("meeting_tomorrow")) == sorted(
+        [world.liaison_a.id, world.liaison_b.id, world.organizer.id])
+
+
 def test_reply_slip_pending_two_days_before_only_for_units_that_did_not_answer(world, db):
     s = make_setup(world)
     with acting_as(SETUP):

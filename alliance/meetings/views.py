@@ -378,9 +378,29 @@ def reply_slip(meeting_id: int, slip_id: int):
             field_errors[(invitees[int(parts[1])].person_id, parts[2])] = messages
         else:
             form_errors.extend(messages)
+    summary, summary_labels = _reply_slip_summary(invitees, field_errors, form_errors)
     return render_template("meetings/reply_slip.html", meeting=meeting, slip=slip, invitees=invitees,
-                           subs=subs, field_errors=field_errors, form_errors=form_errors,
+                           subs=subs, field_errors=field_errors, summary=summary,
+                           summary_labels=summary_labels,
                            submitted=request.form if request.method == "POST" else None)
+
+
+# Each answer's field in the reply slip form: the id its summary line links to, and its label.
+_SLIP_FIELDS = {"reply": ("reply-{}-coming", "回执"), "reason": ("reason-{}", "请假事由"),
+                "substitute_id": ("substitute-{}-input", "代会人员")}
+
+
+def _reply_slip_summary(invitees, field_errors, form_errors) -> tuple[dict, dict]:
+    """The errors of the form for the shared ``error_summary`` macro: the form's own first, then
+    each field's, linked to it and named by the invitee (徐虹 请假事由：请填写请假事由)."""
+    names = {a.person_id: a.person.name for a in invitees}
+    summary: dict = {"_form": list(form_errors)} if form_errors else {}
+    labels = {}
+    for (person_id, field), messages in field_errors.items():
+        anchor, label = _SLIP_FIELDS.get(field, ("reply-{}-coming", "回执"))
+        summary[anchor.format(person_id)] = messages
+        labels[anchor.format(person_id)] = f"{names.get(person_id, '')} {label}"
+    return summary, labels
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ def test_reply_slip_form_errors_at_field_and_success(world, sign_in, db):
     assert "徐虹" in client.get(url).get_data(as_text=True)
     response = client.post(url, data={"version": slip.version, f"reply-{s.xu.id}": "excused"})
     assert response.status_code == 200 and "请填写请假事由" in response.get_data(as_text=True)
+    # The shared error summary at the top names the invitee's field and links to it.
+    page = response.get_data(as_text=True)
+    summary = page[page.index('id="form-error-summary"'):page.index('id="reply-slip-form"')]
+    assert f'href="#reason-{s.xu.id}">徐虹 请假事由</a>：请填写请假事由' in summary
     response = client.post(url, data={"version": slip.version, f"reply-{s.xu.id}": "excused",
                                       f"reason-{s.xu.id}": "外出学习"})
     assert response.status_code == 302

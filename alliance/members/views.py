@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from alliance.activities.models import ACTIVITY_KINDS
 from alliance.audit.queries import history_query
+from alliance.core.errors import FieldErrors
 from alliance.core.forms import VersionOnlyForm, blank_to_none
 from alliance.core.pagination import clamp_paging, list_page
 from alliance.core.permissions import (
@@ -183,10 +184,14 @@ def assign_role(unit_id: int):
     if form.is_submitted():
         def action():
             services.check_role_change(current_user, unit, form.role.data)
-            person = _chosen_person(form)
-            return services.assign_role(unit, person, {
-                "role": form.role.data, "started_on": form.started_on.data,
-                "title": form.title.data, "note": form.note.data}, user=current_user)
+            data = {"role": form.role.data, "started_on": form.started_on.data,
+                    "title": form.title.data, "note": form.note.data}
+            try:
+                person = _chosen_person(form)
+            except FieldErrors as exc:  # with the role's own mistakes, in the same round
+                raise FieldErrors({**services.role_field_errors(unit, data, user=current_user),
+                                   **exc.fields}) from None
+            return services.assign_role(unit, person, data, user=current_user)
 
         response = save_or_show(action, form, success=lambda role: appointed_message(role, unit),
                                 target=url_for("members.view_unit", unit_id=unit.id))

@@ -143,3 +143,26 @@ def test_a_taken_name_is_said_with_the_other_mistakes(world, sign_in, db):
     body = _body(client.post("/units/new", data=unit_form_data(name=world.unit_a.name, joined_on="2021-05-01",
                                                                left_on="2020-01-01")))
     assert "本联盟已有名为" in body and "请选择单位类别" in body and "退出日期不能早于加入日期" in body
+
+
+def test_role_form_without_a_person_shows_the_roles_own_mistakes_too(world, sign_in, db):
+    """No person chosen and a start date before the current secretary's: both in the first
+    round (the person's message used to hide the date's until a person was chosen)."""
+    from alliance.audit.context import acting_as
+    from alliance.members import services
+    from alliance.members.models import UnitRole
+    from tests.factories import SETUP, make_person
+
+    with acting_as(SETUP):
+        services.assign_role(world.unit_a, make_person(world.alliance, "徐虹"),
+                             {"role": "secretary", "started_on": date(2021, 1, 1)})
+        db.session.commit()
+    client = sign_in(world.staff)
+    response = client.post(f"/units/{world.unit_a.id}/roles/new",
+                           data={"role": "secretary", "person_id": "", "new_name": "", "new_mobile": "",
+                                 "title": "", "started_on": "2020-06-01", "note": ""})
+    body = _body(response)
+    assert response.status_code == 200
+    assert "请选择已有人员，或填写新增人员的姓名" in body
+    assert "开始日期不能早于现任书记的任职日期（2021-01-01）" in body
+    assert db.session.query(UnitRole).count() == 1

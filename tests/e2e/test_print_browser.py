@@ -9,27 +9,12 @@ from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests import factories
 
 ALLIANCE = "梅陇镇区域化党建联盟"  # factories.make_alliance's name, the live world's alliance
-
-
-@pytest.fixture
-def log_in():
-    """Sign in through the login form (its labels may carry a required mark read as 必填)."""
-
-    def _log_in(page, username: str, password: str = factories.PASSWORD):
-        page.goto("/login")
-        page.get_by_label(re.compile(r"^用户名")).fill(username)
-        page.get_by_label(re.compile(r"^密码")).fill(password)
-        page.get_by_role("button", name="登录", exact=True).click()
-        expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
-
-    return _log_in
 
 
 def _today() -> str:

@@ -7,24 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-
-
-@pytest.fixture
-def log_in():
-    """Sign in through the login form (its labels may carry a required mark read as 必填)."""
-
-    def _log_in(page, username: str, password: str = factories.PASSWORD):
-        page.goto("/login")
-        page.get_by_label(re.compile(r"^用户名")).fill(username)
-        page.get_by_label(re.compile(r"^密码")).fill(password)
-        page.get_by_role("button", name="登录", exact=True).click()
-        expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
-
-    return _log_in
 
 
 def _seed_people(live_server, live_world):

@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from alliance import create_app  # noqa: E402
 from alliance.audit.context import Actor, acting_as  # noqa: E402
 from alliance.core.import_runner import run_import  # noqa: E402
-from alliance.core.sorting import pinyin_key, search_key, stroke_key  # noqa: E402
+from alliance.core.sorting import person_search_key, pinyin_key, stroke_key  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.members.imports import PEOPLE, UNITS  # noqa: E402
@@ -137,7 +137,7 @@ def bench_search(count: int, repeat: int = 30) -> bool:
             name = _name(i) + GIVEN[(i // 101) % len(GIVEN)]
             batch.append({"alliance_id": alliance.id, "name": name, "mobile": f"138{i:08d}",
                           "name_stroke_key": stroke_key(name), "name_pinyin_key": pinyin_key(name),
-                          "search_key": search_key(name), "is_party_member": False, "is_sample": True,
+                          "search_key": person_search_key(name), "is_party_member": False, "is_sample": True,
                           "version": 1, "created_at": now, "updated_at": now})
             if len(batch) == 5000:
                 db.session.execute(insert(Person), batch)

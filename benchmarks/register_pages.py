@@ -39,7 +39,7 @@ from alliance.activities.models import ACTIVITY_KINDS, Activity, ActivityPhoto  
 from alliance.audit.context import Actor, acting_as  # noqa: E402
 from alliance.audit.models import AuditEntry  # noqa: E402
 from alliance.auth.services import create_user, issue_token  # noqa: E402
-from alliance.core.sorting import pinyin_key, search_key, stroke_key  # noqa: E402
+from alliance.core.sorting import person_search_key, pinyin_key, search_key, stroke_key  # noqa: E402
 from alliance.core.types import utcnow  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.members.models import UNIT_ROLES, Alliance, MemberUnit, Person, UnitRole  # noqa: E402
@@ -215,7 +215,7 @@ def person_rows(rng: random.Random, count: int, stamp: dict) -> list[dict]:
     for i in range(count):
         name = person_name(rng)
         rows.append({**stamp, "name": name, "name_stroke_key": stroke_key(name),
-                     "search_key": search_key(name),
+                     "search_key": person_search_key(name),
                      "name_pinyin_key": pinyin_key(name), "title": rng.choice(PERSON_TITLES),
                      "mobile": f"13{i:09d}" if rng.random() < 0.9 else None,
                      "is_party_member": rng.random() < 0.7, "is_sample": False})

@@ -17,7 +17,7 @@ from alliance.core.errors import DuplicateRecord, FieldErrors, RuleViolation, un
 from alliance.core.fields import text_spec
 from alliance.core.permissions import can_edit_unit_records, liaison_unit_is_live, scoped
 from alliance.core.records import apply_changes, check_version, restore, soft_delete
-from alliance.core.sorting import pinyin_key, search_key, stroke_key
+from alliance.core.sorting import person_search_key, pinyin_key, search_key, stroke_key
 from alliance.core.validators import validate_mobile, validate_uscc
 from alliance.extensions import db
 from alliance.members.models import (
@@ -293,7 +293,7 @@ def clean_person(data: dict[str, Any]) -> dict:
         errors.add("is_party_member", "是否党员应为是或否")
     cleaned["is_party_member"] = flag is True
     errors.raise_if_any()
-    cleaned["search_key"] = search_key(cleaned["name"])
+    cleaned["search_key"] = person_search_key(cleaned["name"])
     cleaned["name_stroke_key"] = stroke_key(cleaned["name"])
     cleaned["name_pinyin_key"] = pinyin_key(cleaned["name"])
     return cleaned

@@ -38,3 +38,22 @@ def test_digits_find_people_by_a_whole_or_partial_mobile(world, api_as):
                         ("1380013800X", [])):
         names = [p["name"] for p in api.get("/api/v1/people", query_string={"q": q}).get_json()["items"]]
         assert names == expected, q
+
+
+def test_a_person_is_found_by_the_surname_reading():
+    # pypinyin reads 曾 as ceng and 单 as dan; as surnames they are zeng and shan (the sort key's reading)
+    from alliance.core.sorting import person_search_key, pinyin_key
+
+    assert person_search_key("曾伟") == "zengwei zw"
+    assert person_search_key("单田芳") == "shantianfang stf"
+    assert person_search_key("欧阳修") == "ouyangxiu oyx"
+    assert person_search_key("张轩") == "zhangxuan zx"
+    assert person_search_key("") == ""
+    assert pinyin_key("曾伟").startswith("zeng1wei30") and pinyin_key("欧阳修").startswith("ou1yang2xiu10")
+
+
+def test_people_are_searched_by_their_surname_reading(world, api_as):
+    factories.make_person(world.alliance, "曾伟", mobile="13800138000")
+    api = api_as(world.staff)
+    assert [p["name"] for p in api.get("/api/v1/people?q=zw").get_json()["items"]] == ["曾伟"]
+    assert [p["name"] for p in api.get("/api/v1/people?q=zengwei").get_json()["items"]] == ["曾伟"]

@@ -80,9 +80,15 @@ def list_units():
     result = list_page(unit_rows_query(current_user, filters), page, per_page, scalars=False,
                        search=bool(filters.q))
     return render_template("members/units.html", page=result, filters=filters, sorts=UNIT_SORTS,
-                           holders=role_holders([unit.id for unit in result.items]),
-                           categories=UNIT_CATEGORIES, tiers=UNIT_TIERS, statuses=UNIT_STATUSES,
-                           action_form=VersionOnlyForm())
+                           holders=_joined_holders(role_holders([unit.id for unit in result.items])),
+                           categories=UNIT_CATEGORIES, tiers=UNIT_TIERS, statuses=UNIT_STATUSES)
+
+
+def _joined_holders(holders: dict[int, dict[str, list[str]]]) -> dict[int, dict[str, str]]:
+    """Each unit's holders of a role as the list shows them, 张三、李四 (joined here: Jinja's
+    join filter escaped name by name, a tenth of the page's rendering)."""
+    return {unit_id: {role: "、".join(names) for role, names in roles.items()}
+            for unit_id, roles in holders.items()}
 
 
 def _unit_data(form: UnitForm) -> dict:

@@ -214,12 +214,13 @@ def current_posts(person_ids: Sequence[int], user) -> dict[int, list[tuple[str, 
     the user may see (a liaison: at their own unit)."""
     posts: dict[int, list[tuple[str, str]]] = {}
     if person_ids:
-        for person_id, unit_name, role in db.session.execute(
-                select(UnitRole.person_id, MemberUnit.name, UnitRole.role)
-                .join(MemberUnit, MemberUnit.id == UnitRole.unit_id)
-                .where(UnitRole.person_id.in_(person_ids), *UnitRole.roles_current_criteria(),
-                       visible(UnitRole, user))
-                .order_by(UnitRole.id)):
+        statement = reuse(("current-posts", user_key(user)), lambda: (
+            select(UnitRole.person_id, MemberUnit.name, UnitRole.role)
+            .join(MemberUnit, MemberUnit.id == UnitRole.unit_id)
+            .where(UnitRole.person_id.in_(bindparam("ids", expanding=True)),
+                   *UnitRole.roles_current_criteria(), visible(UnitRole, user))
+            .order_by(UnitRole.id)))
+        for person_id, unit_name, role in db.session.connection().execute(statement, {"ids": list(person_ids)}):
             posts.setdefault(person_id, []).append((unit_name, UNIT_ROLES.label(role)))
     return posts
 

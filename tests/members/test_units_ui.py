@@ -146,3 +146,24 @@ def test_deleted_units_are_listed_for_staff_and_restorable(world, sign_in, db):
     assert unit.name in _table(client.get("/units"))
     # Organizers never see the deleted view.
     assert "（已删除）" not in sign_in(world.organizer).get("/units?deleted=1").get_data(as_text=True)
+
+
+def test_lists_show_current_holders_and_a_liaison_sees_only_their_units_posts(world, sign_in, db):
+    from datetime import date
+
+    from alliance.members import services
+    from tests.factories import make_person
+
+    both = make_person(world.alliance, "王<b>两")
+    for unit, role in ((world.unit_a, "liaison"), (world.unit_b, "secretary")):
+        services.assign_role(unit, both, {"role": role, "started_on": date(2021, 1, 1)})
+    db.session.commit()
+    rows = _table(sign_in(world.staff).get("/units"))
+    assert rows.count('<td data-label="联络员">王&lt;b&gt;两</td>') == 1 and "<b>" not in rows
+    assert rows.count('<td data-label="书记">王&lt;b&gt;两</td>') == 1
+
+    people = sign_in(world.liaison_a).get("/people").get_data(as_text=True)
+    assert world.unit_a.name in people and "王&lt;b&gt;两" in people
+    assert world.unit_b.name not in people  # the liaison's list names no post at another unit
+    people = sign_in(world.staff).get("/people").get_data(as_text=True)
+    assert world.unit_b.name in people

@@ -409,23 +409,28 @@ def _local_month(column, start: datetime, end: datetime):
 def figures(user, year: int) -> Figures:
     """Events, audience and volunteer hours of ``year`` by month, venue, team and festival;
     each station's events (those with none listed). Two queries whatever the data size: the
-    events grouped in SQL by month, venue, team and festival (each event's hours summed over an
-    index on event_id), and one row per station."""
+    events grouped in SQL by month, venue, team and festival (the hours summed by event in one
+    grouped subquery joined in), and one row per station."""
     start, end = _year_bounds(year)
-    # Each visible event of the year once, with its hours summed over the event_id index (a
-    # correlated subquery: no GROUP BY of every record), then grouped four ways in one statement
-    # of a few dozen rows. Grouped by all four keys at once it returned a row per event or so
-    # (2,000), and reading and adding them up in Python cost a third of the page (issue 7).
-    hours = (select(func.coalesce(func.sum(ServiceRecord.hours), 0))
-             .where(ServiceRecord.event_id == CivicEvent.id, ServiceRecord.deleted_at.is_(None))
-             .correlate(CivicEvent).scalar_subquery())
+    # The live service records' hours summed by event once, in one GROUP BY (over the covering
+    # index on event_id, deleted_at, hours on SQLite; a hash aggregate on PostgreSQL), outer-joined
+    # to the events: an event without live records has 0 hours. A correlated subquery per event
+    # (issue 7) cost 2,000 index probes and, on PostgreSQL, a plan expensive enough to be JIT
+    # compiled on every request (issue 11: 25% of the floor, p99 291 ms).
+    hours = (select(ServiceRecord.event_id, func.sum(ServiceRecord.hours).label("hours"))
+             .where(ServiceRecord.deleted_at.is_(None)).group_by(ServiceRecord.event_id).subquery("hours"))
+    # Each visible event of the year once, with its hours, then grouped four ways in one
+    # statement of a few dozen rows. Grouped by all four keys at once it returned a row per event
+    # or so (2,000), and reading and adding them up in Python cost a third of the page (issue 7).
     per_event = (scoped(select(
         _local_month(CivicEvent.starts_at, start, end).label("month"), CivicEvent.venue_id,
         Venue.name.label("venue_name"), VolunteerTeam.name.label("team_name"), ServiceProject.festival,
-        func.coalesce(CivicEvent.audience, 0).label("audience"), hours.label("hours")), CivicEvent, user)
+        func.coalesce(CivicEvent.audience, 0).label("audience"),
+        func.coalesce(hours.c.hours, 0).label("hours")), CivicEvent, user)
         .join(Venue, Venue.id == CivicEvent.venue_id)
         .outerjoin(VolunteerTeam, VolunteerTeam.id == CivicEvent.organizer_team_id)
         .outerjoin(ServiceProject, ServiceProject.id == CivicEvent.project_id)
+        .outerjoin(hours, hours.c.event_id == CivicEvent.id)
         .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end)).cte("per_event")
     c = per_event.c
     counts = (func.count(), func.sum(c.audience), func.sum(c.hours))

@@ -176,31 +176,51 @@ def _compiled(schema: ma.Schema) -> Callable[[Any], dict] | None:
     return function
 
 
+def row_fields(schema: ma.Schema) -> tuple[str, ...]:
+    """The fields of a row ``_compiled_rows`` dumps by position (``api.schemas.dump_tuple``): the
+    plan's sources in its order, less its ``Method`` fields; a dotted source (``attribute="unit.name"``)
+    gives its first name (``unit``: a value with a ``name``, or None), once however many read it."""
+    fields: list[str] = []
+    for _, _, source, _, _ in _plan(schema):
+        if source is not None and source.split(".")[0] not in fields:
+            fields.append(source.split(".")[0])
+    return tuple(fields)
+
+
 def _compiled_rows(schema: ma.Schema) -> tuple[tuple[str, ...], Callable[[Any], dict]] | None:
-    """Like ``_compiled``, for ``Row``s or named tuples whose fields are the plan's sources in its
-    order (what ``api.schemas.rows_for`` selects, or ``api.schemas.dump_tuple`` makes), less its
-    ``Method`` fields, which are given the row itself, as marshmallow gives them the object: the
-    values are unpacked by position, not looked up by name (a ``Row`` attribute costs a mapping
-    lookup). Returns (field names, function)."""
+    """Like ``_compiled``, for ``Row``s or named tuples whose fields are ``row_fields`` (what
+    ``api.schemas.rows_for`` selects, or ``api.schemas.dump_tuple`` makes); ``Method`` fields are
+    given the row itself, as marshmallow gives them the object: the values are unpacked by
+    position, not looked up by name (a ``Row`` attribute costs a mapping lookup). The rest of a
+    dotted source is read as marshmallow reads it (``_value``); when that finds nothing (a row's
+    ``unit`` is None) the key is left out, as marshmallow leaves it out. Returns (fields, function)."""
     found = schema.__dict__.get("_fast_compiled_rows", _NOT_COMPILED)
     if found is _NOT_COMPILED:
         found = None
         plan = _plan(schema)
-        if _compiled(schema) is not None and all(source is None or source.isidentifier()
-                                                 for _, _, source, _, _ in plan):
+        if _compiled(schema) is not None:  # every source None or identifiers joined by dots
             namespace: dict[str, Any] = {f"c{i}": convert for i, (_, _, _, convert, _) in enumerate(plan)}
-            sources = tuple(source for _, _, source, _, _ in plan if source is not None)
-            values: list[str] = []
+            namespace.update(M=missing, value=_value)
+            fields = row_fields(schema)
+            reads: list[str] = []
             body: list[str] = []
+            absent: list[str] = []
             for i, (key, _, source, _, _) in enumerate(plan):
                 if source is None:
                     body.append(f"{key!r}: c{i}(row)")
-                else:
-                    body.append(f"{key!r}: c{i}(v{len(values)})")
-                    values.append(f"v{len(values)}")
-            unpack = f"    {', '.join(values)}, = row\n" if values else ""
-            exec(f"def dump(row):\n{unpack}    return {{{', '.join(body)}}}\n", namespace)  # noqa: S102
-            found = (sources, namespace["dump"])
+                    continue
+                head, _, rest = source.partition(".")
+                if not rest:
+                    body.append(f"{key!r}: c{i}(v{fields.index(head)})")
+                    continue
+                reads.append(f"    w{i} = value(v{fields.index(head)}, {rest!r})\n")
+                body.append(f"{key!r}: M if w{i} is M else c{i}(w{i})")
+                absent.append(f"    if w{i} is M:\n        del d[{key!r}]\n")
+            unpack = f"    {', '.join(f'v{j}' for j in range(len(fields)))}, = row\n" if fields else ""
+            code = (f"def dump(row):\n{unpack}{''.join(reads)}    d = {{{', '.join(body)}}}\n"
+                    f"{''.join(absent)}    return d\n")
+            exec(code, namespace)  # noqa: S102 - our own code
+            found = (fields, namespace["dump"])
         schema.__dict__["_fast_compiled_rows"] = found
     return found
 

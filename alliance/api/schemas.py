@@ -214,10 +214,10 @@ class ErrorSchema(BaseSchema):
 def dump_tuple(schema_class: type[ma.Schema]) -> type:
     """A named tuple of the values ``schema_class`` dumps, in its order (its ``Method`` fields
     left out: they are given the tuple, so a subclass may add the methods they call). A list
-    of them is dumped by position (``dumping._compiled_rows``): no attribute read a value."""
-    sources = [source for _key, _name, source, _convert, _field in dumping._plan(schema_class())
-               if source is not None]
-    return namedtuple(f"{schema_class.__name__}Row", sources)
+    of them is dumped by position (``dumping._compiled_rows``): no attribute read a value. A
+    dotted attribute (``unit.name``) is read of its first name's value (``unit``: an object with
+    a ``name``, or None, which leaves the key out as marshmallow does): ``dumping.row_fields``."""
+    return namedtuple(f"{schema_class.__name__}Row", dumping.row_fields(schema_class()))
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload, selectinload
 
+from alliance.api.rows import api_page
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
 from alliance.core.statements import reuse, user_key
@@ -168,22 +169,6 @@ _PROJECT_API_COLUMNS = (*_RECORD_COLUMNS, "title", "description", "category_id",
                         "people_served", "stop_reason")
 
 
-def _tuple_maker(kind: Any, row_fields: tuple[str, ...], computed: dict[str, Any]) -> Any:
-    """A function making a ``kind`` (a ``dump_tuple``) of a row with ``row_fields``: each field
-    the row's value at its place, or ``computed[name](row)``; generated once per row shape (a
-    page of 50 items is 50 calls of one expression, no attribute set or read a value)."""
-    namespace: dict[str, Any] = {"T": kind}
-    parts = []
-    for name in kind._fields:
-        if name in computed:
-            namespace[f"f_{name}"] = computed[name]
-            parts.append(f"f_{name}(row)")
-        else:
-            parts.append(f"row[{row_fields.index(name)}]")
-    exec(f"def make(row):\n    return T({', '.join(parts)})\n", namespace)  # noqa: S102 - our own code
-    return namespace["make"]
-
-
 def _unit_ref(id_field: str, name_field: str):
     def unit(row) -> UnitRefRow | None:
         unit_id = getattr(row, id_field)
@@ -252,49 +237,32 @@ def _api_rows(model, names: tuple[str, ...], listed: Select, unit_column, unit_l
     return rows, listed
 
 
-_MAKERS: dict[tuple, Any] = {}
-
-
-def _api_page(key: tuple, build, page: int, per_page: int, item: Any, computed: dict[str, Any]):
-    from alliance.core.pagination import paginate
-
-    rows, counted = reuse(key, build)
-    result = paginate(rows, page, per_page, scalars=False, count=counted)
-    if result.items:
-        shape = (item, result.items[0]._fields)
-        make = _MAKERS.get(shape)
-        if make is None:
-            make = _MAKERS[shape] = _tuple_maker(item, shape[1], computed)
-        result.items = [make(row) for row in result.items]
-    return result
-
-
 def need_api_page(user, filters: ListFilters, page: int, per_page: int, *, today: date):
     """A page of the API list of needs, counted exactly (``paginate``)."""
-    return _api_page(("need-api-rows", *_filters_key(user, filters, today if filters.overdue else None)),
-                     lambda: _api_rows(Need, _NEED_API_COLUMNS, need_list_query(user, filters, today=today,
-                                                                                plain=True),
-                                       Need.unit_id, "unit_name", True),
-                     page, per_page, _need_item(), _NEED_COMPUTED)
+    return api_page(("need-api-rows", *_filters_key(user, filters, today if filters.overdue else None)),
+                    lambda: _api_rows(Need, _NEED_API_COLUMNS, need_list_query(user, filters, today=today,
+                                                                               plain=True),
+                                      Need.unit_id, "unit_name", True),
+                    page, per_page, _need_item(), _NEED_COMPUTED)
 
 
 def resource_api_page(user, filters: ListFilters, page: int, per_page: int):
     """A page of the API list of resources, counted exactly."""
-    return _api_page(("resource-api-rows", *_filters_key(user, filters)),
-                     lambda: _api_rows(Resource, _RESOURCE_API_COLUMNS,
-                                       resource_list_query(user, filters, plain=True),
-                                       Resource.unit_id, "unit_name", False),
-                     page, per_page, _resource_item(), _RESOURCE_COMPUTED)
+    return api_page(("resource-api-rows", *_filters_key(user, filters)),
+                    lambda: _api_rows(Resource, _RESOURCE_API_COLUMNS,
+                                      resource_list_query(user, filters, plain=True),
+                                      Resource.unit_id, "unit_name", False),
+                    page, per_page, _resource_item(), _RESOURCE_COMPUTED)
 
 
 def project_api_page(user, filters: ListFilters, page: int, per_page: int):
     """A page of the API list of projects with their references (``project_references``): three
     statements whatever the page's size. As ORM projects with four reference queries it cost
     ~3x as much (issue 7)."""
-    result = _api_page(("project-api-rows", *_filters_key(user, filters)),
-                       lambda: _api_rows(Project, _PROJECT_API_COLUMNS, project_list_query(user, filters),
-                                         Project.lead_unit_id, "lead_unit_name", True),
-                       page, per_page, _project_item(), _PROJECT_COMPUTED)
+    result = api_page(("project-api-rows", *_filters_key(user, filters)),
+                      lambda: _api_rows(Project, _PROJECT_API_COLUMNS, project_list_query(user, filters),
+                                        Project.lead_unit_id, "lead_unit_name", True),
+                      page, per_page, _project_item(), _PROJECT_COMPUTED)
     if result.items:
         by_id = {item.id: item for item in result.items}
         for kind, project_id, ref_id, a, b, c, d, at in db.session.connection().execute(

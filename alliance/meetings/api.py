@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from alliance.api import exempt_from_form_csrf
 from alliance.api.schemas import OptionalVersionArgs, page_body
 from alliance.auth.roles import READERS_OF_ALL
-from alliance.core.pagination import paginate
 from alliance.core.permissions import get_visible_or_404, managers_only, roles_required
 from alliance.core.roles import EDITORS
 from alliance.extensions import db
@@ -19,9 +18,8 @@ from alliance.meetings.models import ActionItem, Meeting, ReplySlip
 from alliance.meetings.queries import (
     DETAIL_OPTIONS,
     MeetingFilters,
-    attendance_count_query,
+    attendance_api_page,
     attendance_counts,
-    attendance_query,
     meeting_api_page,
     reply_slips,
 )
@@ -188,10 +186,8 @@ def update_action_item(data, meeting_id, item_id):
 def list_attendance(meeting_id, page, per_page, **args):
     """参会人员（联络员只看到本单位的）"""
     meeting = get_visible_or_404(Meeting, meeting_id)
-    stmt = attendance_query(meeting, current_user, sort=args.get("sort", "strokes"),
-                            status=args.get("status"), unit_id=args.get("unit_id"), names_only=True)
-    count = attendance_count_query(meeting, current_user, status=args.get("status"), unit_id=args.get("unit_id"))
-    return page_body(paginate(stmt, page, per_page, count=count))
+    return page_body(attendance_api_page(meeting, current_user, page, per_page, sort=args.get("sort", "strokes"),
+                                         status=args.get("status"), unit_id=args.get("unit_id")))
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Profile pages in-process with pyinstrument on the benchmark's large data set.
 
-Loads the same data as register_pages.py into a temporary SQLite file (or an empty database
-given with --database-url), signs in, and profiles ``--repeat`` requests of each page whose
-label contains ``--only`` (all by default), printing pyinstrument's call tree per page.
+Loads the same data as register_pages.py (and the ``--areas`` given, benchmarks/speed_areas)
+into a temporary SQLite file (or an empty database given with --database-url), signs in, and
+profiles ``--repeat`` requests of each page whose label contains ``--only`` (all by default),
+printing pyinstrument's call tree per page.
 
     .venv/bin/python benchmarks/profile_pages.py --only "/api/v1/units" [--repeat 50]
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import register_pages as data  # noqa: E402
+import speed_areas  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
@@ -32,22 +34,29 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="profile only pages whose label contains this text")
     parser.add_argument("--database-url", help="an EMPTY scratch database (default: SQLite file)")
     parser.add_argument("--html", help="also write an HTML report per page into this folder")
+    parser.add_argument("--areas", default="none",
+                        help="comma-separated areas whose data and pages to add (benchmarks/speed_areas; "
+                             "default none, all: every area)")
     args = parser.parse_args(argv)
+    names = [a.strip() for a in args.areas.split(",") if a.strip() and a.strip() != "none"]
+    areas = speed_areas.modules(None if args.areas == "all" else names)
     with data.migrated_app(args.database_url) as app:
         with app.app_context():
             alliance_id, token = data.create_alliance_and_staff()
             unit_ids = data.load_data(alliance_id, args.units, args.people, args.activities)
+            fields = {"unit_id": unit_ids[len(unit_ids) // 2]}
+            for area in areas:
+                fields |= area.load(alliance_id, unit_ids)
             if db.engine.dialect.name == "postgresql":
                 db.session.execute(text("ANALYZE"))
                 db.session.commit()
         client = app.test_client()
         client.post("/login", data={"username": "bench", "password": data.PASSWORD})
-        unit_id = unit_ids[len(unit_ids) // 2]
-        for label, path, params in data.PAGES:
+        for label, path, params in [*data.PAGES, *(page for area in areas for page in area.PAGES)]:
             if args.only and args.only not in label:
                 continue
             headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else None
-            url = path.format(unit_id=unit_id)
+            url = path.format(**fields)
             for _ in range(3):
                 client.get(url, query_string=params, headers=headers)
             profiler = Profiler(interval=0.0005)

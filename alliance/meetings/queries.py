@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from collections import namedtuple
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -13,13 +13,16 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    and_,
     bindparam,
     case,
     cast,
     func,
     literal,
     literal_column,
+    null,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
@@ -308,52 +311,100 @@ class Counts:
 
 
 def attendance_counts(meeting_id: int, user=None) -> Counts:
-    """One grouped query; a liaison's counts cover only their own unit. Its statement is built
-    once for all accounts that read every unit, and once per unit (issue 7)."""
-    unit = None if user is None or user.reads_all_units else (user.unit_id or -1)
-    stmt = reuse(("attendance-counts", unit), lambda: _attendance_counts(unit))
-    counts = Counts()
-    for status, reply, is_sub, n in db.session.execute(stmt, {"meeting_id": meeting_id}):
-        if reply == "replaced":
-            continue  # their substitute counts instead
-        counts.invited += n
-        counts.substitutes += n if is_sub else 0
-        if status in ("present", "absent", "excused"):
-            setattr(counts, status, getattr(counts, status) + n)
-        if reply == "pending":
-            counts.pending_reply += n
-    return counts
+    """One row of conditional counts; a liaison's counts cover only their own unit. Its
+    statement is built once for all accounts that read every unit, and once per unit (issue 7)."""
+    unit = _counted_unit(user)
+    stmt = reuse(("attendance-counts", unit), lambda: _attendance_tally(unit))
+    return Counts(*db.session.connection().execute(stmt, {"meeting_id": meeting_id}).one())
 
 
-def _attendance_counts(unit: int | None) -> Select:
-    stmt = select(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None),
-                  func.count()).where(Attendance.meeting_id == bindparam("meeting_id", type_=Integer),
-                                      Attendance.deleted_at.is_(None))
-    if unit is not None:
-        stmt = stmt.where(Attendance.unit_id == unit)
-    return stmt.group_by(Attendance.status, Attendance.reply, Attendance.substitute_for_id.is_not(None))
+def _counted_unit(user) -> int | None:
+    """Whose invitees an account's counts cover: None for every unit, else its own (-1: none)."""
+    return None if user is None or user.reads_all_units else (user.unit_id or -1)
 
 
-def meeting_for_page(meeting_id: int, user) -> MeetingPageRow:
+def _counted(*conditions) -> Any:
+    return func.count(case((and_(*conditions), 1)))
+
+
+def _attendance_tally(unit: int | None, meeting_id: Any = None) -> Select:
+    """``Counts``' fields, in order, as ONE row of conditional counts over the meeting's live
+    invitees (of ``unit`` only unless None). A replaced invitee is not counted: their
+    substitute is."""
+    meeting_id = bindparam("meeting_id", type_=Integer) if meeting_id is None else meeting_id
+    kept, status = Attendance.reply != "replaced", Attendance.status
+    stmt = select(_counted(kept).label("invited"), _counted(kept, status == "present").label("present"),
+                  _counted(kept, status == "absent").label("absent"),
+                  _counted(kept, status == "excused").label("excused"),
+                  _counted(Attendance.reply == "pending").label("pending_reply"),
+                  _counted(kept, Attendance.substitute_for_id.is_not(None)).label("substitutes")
+                  ).where(Attendance.meeting_id == meeting_id, Attendance.deleted_at.is_(None))
+    return stmt if unit is None else stmt.where(Attendance.unit_id == unit)
+
+
+def _slip_tally(user, meeting_id: Any = None) -> Select:
+    """``SlipCounts``' fields as ONE row: the reply slips the account sees (a liaison: their
+    own unit's) and how many are answered."""
+    meeting_id = bindparam("meeting_id", type_=Integer) if meeting_id is None else meeting_id
+    return (scoped(select(func.count().label("total"),
+                          _counted(ReplySlip.status == "answered").label("answered")), ReplySlip, user)
+            .where(ReplySlip.meeting_id == meeting_id))
+
+
+class OwnSlip(NamedTuple):
+    """A liaison's own unit's reply slip to the meeting shown."""
+    id: int
+    status: str
+
+
+@dataclass
+class MeetingPage:
+    meeting: MeetingPageRow
+    counts: Counts
+    slips: SlipCounts
+    own_slip: OwnSlip | None
+
+
+def meeting_page(meeting_id: int, user) -> MeetingPage:
     """The meeting page's meeting, as ``get_visible_or_404(Meeting, ...)`` finds it (404 and
-    audited alike), read as one row of the columns it shows with the three names joined, by a
-    statement built once per account (an ORM meeting with three joined loads cost more than
-    the rest of the page's statements together; issue 7)."""
+    audited alike), with its attendance counts, its reply slips counted and a liaison's own
+    unit's slip: ONE row, read by a statement built once per account (an ORM meeting with three
+    joined loads cost more than the rest of the page's statements together, and each count was a
+    statement of its own; issues 7 and 8)."""
     stmt = reuse(("meeting-page", user_key(user)), lambda: _meeting_page(user))
     found = db.session.connection().execute(stmt, {"record_id": meeting_id}).first()
     if found is None:  # answered and audited as get_visible_or_404 does
         deny(404, f"Meeting {meeting_id} 不存在或不在本账号的可见范围内")
-    return MeetingPageRow(*found)
+    meeting_end = len(MeetingPageRow._fields)
+    counts_end = meeting_end + len(fields(Counts))
+    slips_end = counts_end + len(fields(SlipCounts))
+    own_id, own_status = found[slips_end:]
+    return MeetingPage(MeetingPageRow(*found[:meeting_end]), Counts(*found[meeting_end:counts_end]),
+                       SlipCounts(*found[counts_end:slips_end]),
+                       None if own_id is None else OwnSlip(own_id, own_status))
 
 
 def _meeting_page(user) -> Select:
     chair, recorder = aliased(Person), aliased(Person)
+    record_id = bindparam("record_id", type_=Integer)
     columns = [getattr(Meeting, name) for name in MeetingPageRow._fields[:-3]]
-    return (scoped(select(Meeting), Meeting, user).where(Meeting.id == bindparam("record_id", type_=Integer))
-            .with_only_columns(*columns, MemberUnit.name, chair.name, recorder.name, maintain_column_froms=True)
+    tally = _attendance_tally(_counted_unit(user), record_id).subquery("tally")
+    slips = _slip_tally(user, record_id).subquery("slips")
+    if user.role == LIAISON and user.unit_id:
+        own = select(ReplySlip.id, ReplySlip.status).where(
+            ReplySlip.meeting_id == Meeting.id, ReplySlip.unit_id == user.unit_id,
+            ReplySlip.deleted_at.is_(None))
+        own_slip = [own.with_only_columns(ReplySlip.id).scalar_subquery(),
+                    own.with_only_columns(ReplySlip.status).scalar_subquery()]
+    else:
+        own_slip = [null(), null()]  # type: ignore[list-item]
+    return (scoped(select(Meeting), Meeting, user).where(Meeting.id == record_id)
+            .with_only_columns(*columns, MemberUnit.name, chair.name, recorder.name, *tally.c, *slips.c,
+                               *own_slip, maintain_column_froms=True)
             .outerjoin(MemberUnit, MemberUnit.id == Meeting.host_unit_id)
             .outerjoin(chair, chair.id == Meeting.chair_id)
-            .outerjoin(recorder, recorder.id == Meeting.recorder_id))
+            .outerjoin(recorder, recorder.id == Meeting.recorder_id)
+            .join(tally, true()).join(slips, true()))
 
 
 def _attendances(meeting: Meeting, user, *, sort: str, unit_id: int | None = None,
@@ -492,14 +543,6 @@ def reply_slips(meeting: Meeting, user) -> Sequence[ReplySlip]:
         .order_by(MemberUnit.sort_order, MemberUnit.name_sort_key)).all()
 
 
-def slip_of_unit(meeting_id: int, unit_id: int | None) -> ReplySlip | None:
-    if not unit_id:
-        return None
-    return db.session.scalar(select(ReplySlip).where(
-        ReplySlip.meeting_id == meeting_id, ReplySlip.unit_id == unit_id,
-        ReplySlip.deleted_at.is_(None)))
-
-
 def unit_attendance_rates(unit_id: int) -> list[tuple[int, int, int]]:
     """[(year, present, expected)] of the unit's invitees at held meetings, newest year first."""
     rows = db.session.execute(reuse("unit-attendance-rates", lambda: (  # built once (issue 7)
@@ -539,13 +582,7 @@ class SlipCounts:
 
 
 def slip_counts(meeting_id: int, user) -> SlipCounts:
-    """How many invited units answered (a liaison: their own unit only): one grouped query,
-    its statement built once per account."""
-    stmt = reuse(("slip-counts", user_key(user)), lambda: (
-        scoped(select(ReplySlip.status, func.count()), ReplySlip, user)
-        .where(ReplySlip.meeting_id == bindparam("meeting_id", type_=Integer)).group_by(ReplySlip.status)))
-    counts = SlipCounts()
-    for status, n in db.session.execute(stmt, {"meeting_id": meeting_id}):
-        counts.total += n
-        counts.answered += n if status == "answered" else 0
-    return counts
+    """How many invited units answered (a liaison: their own unit only): one row, its
+    statement built once per account."""
+    stmt = reuse(("slip-counts", user_key(user)), lambda: _slip_tally(user))
+    return SlipCounts(*db.session.connection().execute(stmt, {"meeting_id": meeting_id}).one())

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from alliance.auth.roles import LIAISON, READERS_OF_ALL
+from alliance.auth.roles import READERS_OF_ALL
 from alliance.core import exports
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.errors import STALE_MESSAGE, FieldErrors, RuleViolation, StaleRecord
@@ -41,12 +41,10 @@ from alliance.meetings.queries import (
     attendance_counts,
     attendance_query,
     attendance_rows_query,
-    meeting_for_page,
+    meeting_page,
     meeting_rows_query,
     meeting_sections,
     reply_slips,
-    slip_counts,
-    slip_of_unit,
 )
 from alliance.members.models import Alliance, MemberUnit, Person
 from alliance.members.queries import unit_choices
@@ -124,13 +122,11 @@ def list_meetings():
 @bp.route("/meetings/<int:meeting_id>")
 @roles_required()
 def view_meeting(meeting_id: int):
-    meeting = meeting_for_page(meeting_id, current_user)
-    counts = attendance_counts(meeting.id, current_user)
-    own_slip = slip_of_unit(meeting.id, current_user.unit_id) if current_user.role == LIAISON else None
-    return render_template("meetings/detail.html", meeting=meeting, counts=counts,
-                           sections=meeting_sections(meeting.id), action_statuses=ACTION_STATUSES,
-                           slip_counts=slip_counts(meeting.id, current_user),
-                           own_slip=own_slip, can_manage=current_user.is_manager,
+    found = meeting_page(meeting_id, current_user)
+    return render_template("meetings/detail.html", meeting=found.meeting, counts=found.counts,
+                           sections=meeting_sections(meeting_id), action_statuses=ACTION_STATUSES,
+                           slip_counts=found.slips, own_slip=found.own_slip,
+                           can_manage=current_user.is_manager,
                            can_export=current_user.reads_all_units, sorts=ROSTER_SORTS,
                            action_form=None)  # post_button takes no form's fields
 

@@ -27,6 +27,17 @@ ATTENDANCES = ("FROM meeting_attendances t JOIN people p ON p.id = t.person_id "
                "WHERE t.alliance_id = :a AND t.deleted_at IS NULL AND t.meeting_id = :m")
 ATTENDANCE_COUNT = ("FROM meeting_attendances t WHERE t.alliance_id = :a AND t.deleted_at IS NULL "
                     "AND t.meeting_id = :m")
+# The meeting page's figures (queries._attendance_tally, _slip_tally): one row each.
+ATTENDANCE_TALLY = (
+    "SELECT count(CASE WHEN reply != 'replaced' THEN 1 END) AS invited, "
+    "count(CASE WHEN reply != 'replaced' AND status = 'present' THEN 1 END) AS present, "
+    "count(CASE WHEN reply != 'replaced' AND status = 'absent' THEN 1 END) AS absent, "
+    "count(CASE WHEN reply != 'replaced' AND status = 'excused' THEN 1 END) AS excused, "
+    "count(CASE WHEN reply = 'pending' THEN 1 END) AS pending_reply, "
+    "count(CASE WHEN reply != 'replaced' AND substitute_for_id IS NOT NULL THEN 1 END) AS substitutes "
+    "FROM meeting_attendances WHERE meeting_id = :m AND deleted_at IS NULL")
+SLIP_TALLY = ("SELECT count(*) AS total, count(CASE WHEN status = 'answered' THEN 1 END) AS answered "
+              "FROM meeting_reply_slips WHERE alliance_id = :a AND deleted_at IS NULL AND meeting_id = :m")
 # HTML lists count their rows as core.pagination does (up to 1,000 or four pages past the one shown).
 PAGE_COUNT_BOUND, PAGES_AHEAD = 1000, 4
 # The app's roster order (queries._attendances, sort=strokes).
@@ -84,12 +95,15 @@ def floor(app, engine, alliance_id: int, table: str) -> None:
 
     @app.get("/meetings/<int:meeting_id>")
     def meeting_page(meeting_id: int):
-        found = rows("SELECT m.title, m.kind, m.status, m.starts_at, m.ends_at, m.theme, m.venue, "
-                     "h.name, c.name, r.name, m.minutes FROM meetings m "
+        # The meeting and the figures the page shows of it (invitees counted by reply and
+        # attendance, reply slips answered), in one SELECT as the app reads them.
+        found = rows("SELECT m.title, m.kind, m.status, m.starts_at, m.ends_at, m.theme, m.venue, "  # noqa: S608 - constants
+                     "h.name, c.name, r.name, m.minutes, t.*, s.* FROM meetings m "
                      "LEFT JOIN member_units h ON h.id = m.host_unit_id "
                      "LEFT JOIN people c ON c.id = m.chair_id LEFT JOIN people r ON r.id = m.recorder_id "
+                     f"JOIN ({ATTENDANCE_TALLY}) t ON 1 = 1 JOIN ({SLIP_TALLY}) s ON 1 = 1 "
                      "WHERE m.id = :m AND m.alliance_id = :a AND m.deleted_at IS NULL", m=meeting_id)
-        return render_template_string(table, title="会议", columns=["字段"] * 11,
+        return render_template_string(table, title="会议", columns=["字段"] * 21,
                                       rows=[tuple(r) for r in found])
 
     @app.get("/meetings/<int:meeting_id>/attendance")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, load_only, selectinload, with_expression
@@ -28,6 +28,7 @@ from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import scoped
 from alliance.core.search import contains
 from alliance.core.statements import derived, reuse, user_key
+from alliance.core.types import UTCDateTime
 from alliance.extensions import db
 from alliance.members.models import MemberUnit
 
@@ -392,26 +393,30 @@ def _year_bounds(year: int):
     return local_start(date(year, 1, 1)), local_start(date(year + 1, 1, 1))
 
 
-def _local_month(column, start: datetime, end: datetime):
-    """The month, in LOCAL_TZ, of the UTC timestamps ``column`` between ``start`` and ``end``,
-    computed by the database. Asia/Shanghai has kept UTC+8 all year since 1991; should the
-    offset differ across the year, the SQL says so rather than guess."""
+def _utc_offset_hours(start: datetime, end: datetime) -> int:
+    """LOCAL_TZ's offset from UTC over [start, end), in whole hours. Asia/Shanghai has kept
+    UTC+8 all year since 1991; should the offset differ across the year, say so rather than
+    guess."""
     offset = start.utcoffset()
     if offset != end.utcoffset() or offset is None:
         raise ValueError(f"{LOCAL_TZ} changes its UTC offset between {start} and {end}")
-    if db.session.get_bind().dialect.name == "sqlite":
+    return int(offset.total_seconds() // 3600)
+
+
+def _local_month(column, dialect: str, offset_hours: int):
+    """The month, in LOCAL_TZ (``offset_hours`` from UTC), of the UTC timestamps ``column``,
+    computed by the database."""
+    if dialect == "sqlite":
         # UTCDateTime keeps naive UTC text on SQLite ("2021-01-01 01:00:00.000000").
-        hours = int(offset.total_seconds() // 3600)
-        return func.cast(func.strftime("%m", column, f"{hours:+d} hours"), Integer)
+        return func.cast(func.strftime("%m", column, f"{offset_hours:+d} hours"), Integer)
     return func.cast(func.extract("month", func.timezone(str(LOCAL_TZ), column)), Integer)
 
 
-def figures(user, year: int) -> Figures:
-    """Events, audience and volunteer hours of ``year`` by month, venue, team and festival;
-    each station's events (those with none listed). Two queries whatever the data size: the
-    events grouped in SQL by month, venue, team and festival (the hours summed by event in one
-    grouped subquery joined in), and one row per station."""
-    start, end = _year_bounds(year)
+def _figures_statements(user, dialect: str, offset_hours: int) -> tuple[Any, Select]:
+    """The figures' two statements for an account, the year's bounds left as parameters
+    (``start``, ``end``): built once per account and kept (issue 7), since building them and
+    their cache keys cost a tenth of the page."""
+    start, end = bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
     # The live service records' hours summed by event once, in one GROUP BY (over the covering
     # index on event_id, deleted_at, hours on SQLite; a hash aggregate on PostgreSQL), outer-joined
     # to the events: an event without live records has 0 hours. A correlated subquery per event
@@ -423,7 +428,7 @@ def figures(user, year: int) -> Figures:
     # statement of a few dozen rows. Grouped by all four keys at once it returned a row per event
     # or so (2,000), and reading and adding them up in Python cost a third of the page (issue 7).
     per_event = (scoped(select(
-        _local_month(CivicEvent.starts_at, start, end).label("month"), CivicEvent.venue_id,
+        _local_month(CivicEvent.starts_at, dialect, offset_hours).label("month"), CivicEvent.venue_id,
         Venue.name.label("venue_name"), VolunteerTeam.name.label("team_name"), ServiceProject.festival,
         func.coalesce(CivicEvent.audience, 0).label("audience"),
         func.coalesce(hours.c.hours, 0).label("hours")), CivicEvent, user)
@@ -434,13 +439,31 @@ def figures(user, year: int) -> Figures:
         .where(CivicEvent.starts_at >= start, CivicEvent.starts_at < end)).cte("per_event")
     c = per_event.c
     counts = (func.count(), func.sum(c.audience), func.sum(c.hours))
-    groups = db.session.execute(union_all(
+    groups = union_all(
         select(literal("month"), c.month, literal(None, String), *counts).group_by(c.month),
         select(literal("venue"), c.venue_id, c.venue_name, *counts).group_by(c.venue_id, c.venue_name),
         select(literal("team"), literal(None, Integer), c.team_name, *counts)
         .where(c.team_name.is_not(None)).group_by(c.team_name),
         select(literal("festival"), literal(None, Integer), c.festival, *counts)
-        .where(c.festival.is_not(None)).group_by(c.festival))).all()
+        .where(c.festival.is_not(None)).group_by(c.festival))
+    stations = (select(Venue.id, Venue.name)
+                .where(Venue.alliance_id == user.alliance_id, Venue.deleted_at.is_(None), Venue.kind == "station")
+                .order_by(Venue.name))
+    return groups, stations
+
+
+def figures(user, year: int) -> Figures:
+    """Events, audience and volunteer hours of ``year`` by month, venue, team and festival;
+    each station's events (those with none listed). Two queries whatever the data size: the
+    events grouped in SQL by month, venue, team and festival (the hours summed by event in one
+    grouped subquery joined in), and one row per station."""
+    start, end = _year_bounds(year)
+    offset_hours = _utc_offset_hours(start, end)
+    dialect = db.session.get_bind().dialect.name
+    groups_stmt, stations_stmt = reuse(("civic-figures", user_key(user), dialect, offset_hours),
+                                       lambda: _figures_statements(user, dialect, offset_hours))
+    conn = db.session.connection()
+    groups = conn.execute(groups_stmt, {"start": start, "end": end}).all()
     months: dict[Any, list[Any]] = {m: [0, 0, Decimal(0)] for m in range(1, 13)}
     venues: dict[Any, list[Any]] = {}
     teams: dict[str, list[Any]] = {}
@@ -471,9 +494,7 @@ def figures(user, year: int) -> Figures:
         entry[0] += events
         entry[1] += audience
         entry[2] += group_hours
-    stations = [(name, per_venue.get(venue_id, 0)) for venue_id, name in db.session.execute(
-        select(Venue.id, Venue.name).where(Venue.alliance_id == user.alliance_id, Venue.deleted_at.is_(None),
-                                           Venue.kind == "station").order_by(Venue.name)).all()]
+    stations = [(name, per_venue.get(venue_id, 0)) for venue_id, name in conn.execute(stations_stmt)]
     return Figures(
         year=year, events=total_events, audience=total_audience, hours=total_hours,
         by_month=[(m, *months[m]) for m in range(1, 13)],
@@ -483,33 +504,60 @@ def figures(user, year: int) -> Figures:
         stations=stations, idle_stations=[name for name, n in stations if n == 0])
 
 
+class DriveEntry(NamedTuple):
+    """A live ledger entry as the figures page shows it: a batch made or a hand-out (with its
+    event's title and venue's name, None without an event)."""
+    kind: str
+    quantity: int
+    occurred_on: date
+    made_by: str | None
+    volunteer_count: int | None
+    event_title: str | None
+    venue_name: str | None
+
+
 @dataclass
 class DriveSummary:
-    ledger: ItemLedger
+    ledger_id: int
+    item: str
     made: int
     handed_out: int
     in_stock: int
-    batches: list
-    handouts: list  # (entry, event title, venue name)
+    batches: list[DriveEntry]
+    handouts: list[DriveEntry]
     volunteers: int
 
 
 def drive_summaries(user) -> list[DriveSummary]:
-    """Each ledger: made, handed out, where, by how many volunteers; the totals from the live
-    entries the ledgers load (the same sums ``with_totals`` asks the database for), each
-    hand-out's event title and venue name joined into the entries' SELECT."""
-    ledgers = db.session.scalars(scoped(select(ItemLedger), ItemLedger, user).options(
-        selectinload(ItemLedger.entries).joinedload(LedgerEntry.event).options(
-            load_only(CivicEvent.title), joinedload(CivicEvent.venue).load_only(Venue.name)))
-        .order_by(ItemLedger.id)).all()
-    out = []
-    for ledger in ledgers:
-        batches = [e for e in ledger.entries if e.kind == "made"]
-        handouts = [e for e in ledger.entries if e.kind == "handout"]
-        made, handed_out = sum(e.quantity for e in batches), sum(e.quantity for e in handouts)
-        ledger.made, ledger.handed_out, ledger.in_stock_computed = made, handed_out, made - handed_out
-        volunteers = sum(e.volunteer_count or 0 for e in ledger.entries)
-        out.append(DriveSummary(ledger, made, handed_out, made - handed_out, batches, handouts, volunteers))
+    """Each visible ledger: made, handed out, where, by how many volunteers, from its live
+    entries (the sums ``with_totals`` asks the database for): ONE statement of plain rows, each
+    ledger with its entries outer-joined in date order, the hand-outs' event titles and venue
+    names joined in, built once per account (ORM ledgers with three eager loads were a sixth of
+    the figures page; issue 11)."""
+    rows = db.session.connection().execute(reuse(("civic-drives", user_key(user)), lambda: (
+        scoped(select(ItemLedger.id, ItemLedger.item, LedgerEntry.kind, LedgerEntry.quantity,
+                      LedgerEntry.occurred_on, LedgerEntry.made_by, LedgerEntry.volunteer_count,
+                      CivicEvent.title, Venue.name), ItemLedger, user)
+        .outerjoin(LedgerEntry, and_(LedgerEntry.ledger_id == ItemLedger.id, LedgerEntry.deleted_at.is_(None)))
+        .outerjoin(CivicEvent, CivicEvent.id == LedgerEntry.event_id)
+        .outerjoin(Venue, Venue.id == CivicEvent.venue_id)
+        .order_by(ItemLedger.id, LedgerEntry.occurred_on, LedgerEntry.id))))
+    out: list[DriveSummary] = []
+    for ledger_id, item, *entry in rows:
+        if not out or out[-1].ledger_id != ledger_id:
+            out.append(DriveSummary(ledger_id, item, 0, 0, 0, [], [], 0))
+        summary = out[-1]
+        if entry[0] is None:  # a ledger without live entries
+            continue
+        found = DriveEntry(*entry)
+        if found.kind == "made":
+            summary.batches.append(found)
+            summary.made += found.quantity
+        else:
+            summary.handouts.append(found)
+            summary.handed_out += found.quantity
+        summary.in_stock = summary.made - summary.handed_out
+        summary.volunteers += found.volunteer_count or 0
     return out
 
 

@@ -522,10 +522,13 @@ class DriveSummary:
     item: str
     made: int
     handed_out: int
-    in_stock: int
     batches: list[DriveEntry]
     handouts: list[DriveEntry]
     volunteers: int
+
+    @property
+    def in_stock(self) -> int:
+        return self.made - self.handed_out
 
 
 def drive_summaries(user) -> list[DriveSummary]:
@@ -545,7 +548,7 @@ def drive_summaries(user) -> list[DriveSummary]:
     out: list[DriveSummary] = []
     for ledger_id, item, *entry in rows:
         if not out or out[-1].ledger_id != ledger_id:
-            out.append(DriveSummary(ledger_id, item, 0, 0, 0, [], [], 0))
+            out.append(DriveSummary(ledger_id, item, 0, 0, [], [], 0))
         summary = out[-1]
         if entry[0] is None:  # a ledger without live entries
             continue
@@ -556,7 +559,6 @@ def drive_summaries(user) -> list[DriveSummary]:
         else:
             summary.handouts.append(found)
             summary.handed_out += found.quantity
-        summary.in_stock = summary.made - summary.handed_out
         summary.volunteers += found.volunteer_count or 0
     return out
 

@@ -72,3 +72,11 @@ def clear() -> None:
     with _lock:
         _statements.clear()
         _derived.clear()
+
+
+def count_where(*conditions: Any) -> Any:
+    """COUNT of the rows meeting every condition: a conditional aggregate, so one SELECT can
+    count several subsets of the same rows (0 when none does)."""
+    from sqlalchemy import and_, case, func
+
+    return func.count(case((and_(*conditions), 1)))

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    and_,
     bindparam,
     case,
     cast,
@@ -32,7 +31,7 @@ from alliance.auth.roles import LIAISON
 from alliance.core.dates import LOCAL_TZ
 from alliance.core.permissions import deny, scoped
 from alliance.core.search import contains
-from alliance.core.statements import reuse, user_key
+from alliance.core.statements import count_where, reuse, user_key
 from alliance.core.types import utcnow
 from alliance.extensions import db
 from alliance.meetings.models import (
@@ -323,21 +322,17 @@ def _counted_unit(user) -> int | None:
     return None if user is None or user.reads_all_units else (user.unit_id or -1)
 
 
-def _counted(*conditions) -> Any:
-    return func.count(case((and_(*conditions), 1)))
-
-
 def _attendance_tally(unit: int | None, meeting_id: Any = None) -> Select:
     """``Counts``' fields, in order, as ONE row of conditional counts over the meeting's live
     invitees (of ``unit`` only unless None). A replaced invitee is not counted: their
     substitute is."""
     meeting_id = bindparam("meeting_id", type_=Integer) if meeting_id is None else meeting_id
     kept, status = Attendance.reply != "replaced", Attendance.status
-    stmt = select(_counted(kept).label("invited"), _counted(kept, status == "present").label("present"),
-                  _counted(kept, status == "absent").label("absent"),
-                  _counted(kept, status == "excused").label("excused"),
-                  _counted(Attendance.reply == "pending").label("pending_reply"),
-                  _counted(kept, Attendance.substitute_for_id.is_not(None)).label("substitutes")
+    stmt = select(count_where(kept).label("invited"), count_where(kept, status == "present").label("present"),
+                  count_where(kept, status == "absent").label("absent"),
+                  count_where(kept, status == "excused").label("excused"),
+                  count_where(Attendance.reply == "pending").label("pending_reply"),
+                  count_where(kept, Attendance.substitute_for_id.is_not(None)).label("substitutes")
                   ).where(Attendance.meeting_id == meeting_id, Attendance.deleted_at.is_(None))
     return stmt if unit is None else stmt.where(Attendance.unit_id == unit)
 
@@ -347,7 +342,7 @@ def _slip_tally(user, meeting_id: Any = None) -> Select:
     own unit's) and how many are answered."""
     meeting_id = bindparam("meeting_id", type_=Integer) if meeting_id is None else meeting_id
     return (scoped(select(func.count().label("total"),
-                          _counted(ReplySlip.status == "answered").label("answered")), ReplySlip, user)
+                          count_where(ReplySlip.status == "answered").label("answered")), ReplySlip, user)
             .where(ReplySlip.meeting_id == meeting_id))
 
 
@@ -579,10 +574,3 @@ def upcoming_for(user) -> dict | None:
 class SlipCounts:
     total: int = 0
     answered: int = 0
-
-
-def slip_counts(meeting_id: int, user) -> SlipCounts:
-    """How many invited units answered (a liaison: their own unit only): one row, its
-    statement built once per account."""
-    stmt = reuse(("slip-counts", user_key(user)), lambda: _slip_tally(user))
-    return SlipCounts(*db.session.connection().execute(stmt, {"meeting_id": meeting_id}).one())

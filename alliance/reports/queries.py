@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 
@@ -31,7 +30,7 @@ from alliance.civic.queries import local_start
 from alliance.civic.services import local_today
 from alliance.core.permissions import scoped
 from alliance.core.roles import READERS_OF_ALL
-from alliance.core.statements import reuse, user_key
+from alliance.core.statements import count_where, reuse, user_key
 from alliance.core.types import UTCDateTime
 from alliance.extensions import db
 from alliance.lists.models import PROJECT_STAGES, ListCategory, Need, Project
@@ -77,16 +76,12 @@ def _run(name: str, user, year: int, build):
     return results if isinstance(built, tuple) else results[0]
 
 
-def _count_if(condition) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def units(user, year: int) -> dict:
     """Member units at the year's end (joined by then, not left by then) and joined that year."""
     def build():
         member = and_(MemberUnit.joined_on <= _D1, or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > _D1))
-        return scoped(select(_count_if(member), _count_if(MemberUnit.joined_on.between(_D0, _D1)),
-                             _count_if(MemberUnit.left_on.between(_D0, _D1))), MemberUnit, user)
+        return scoped(select(count_where(member), count_where(MemberUnit.joined_on.between(_D0, _D1)),
+                             count_where(MemberUnit.left_on.between(_D0, _D1))), MemberUnit, user)
     total, joined, left = _run("units", user, year, build).one()
     return {"total": int(total), "joined": int(joined), "left": int(left)}
 
@@ -98,8 +93,8 @@ def meetings(user, year: int) -> dict:
         held = (scoped(select(Meeting.id), Meeting, user)
                 .where(Meeting.status == "held", Meeting.starts_at >= _T0, Meeting.starts_at < _T1))
         return (select(func.count()).select_from(held.subquery()),
-                scoped(select(_count_if(Attendance.reply != "replaced"),
-                              _count_if(and_(Attendance.reply != "replaced", Attendance.status == "present"))),
+                scoped(select(count_where(Attendance.reply != "replaced"),
+                              count_where(and_(Attendance.reply != "replaced", Attendance.status == "present"))),
                        Attendance, user).where(Attendance.meeting_id.in_(held)))
     held_rows, attendance = _run("meetings", user, year, build)
     count = held_rows.scalar() or 0
@@ -111,7 +106,7 @@ def meetings(user, year: int) -> dict:
 def needs(user, year: int) -> dict:
     """Needs entered in the year (drafts apart) and how many of them are met."""
     received, met = _run("needs", user, year, lambda: scoped(select(
-        func.count(Need.id), _count_if(Need.status == "met")), Need, user).where(
+        func.count(Need.id), count_where(Need.status == "met")), Need, user).where(
         Need.status != "draft", Need.created_at >= _T0, Need.created_at < _T1)).one()
     return {"received": int(received or 0), "met": int(met or 0),
             "met_rate": round(int(met) / int(received), 3) if received else 0.0}
@@ -155,7 +150,7 @@ def organizations(user, year: int) -> dict:
     the branches (党支部) of residential communities among them."""
     total, residential = _run("organizations", user, year, lambda: scoped(select(
         func.count(PartyOrganization.id),
-        _count_if(and_(PartyOrganization.kind == "branch", MemberUnit.category == "residential"))),
+        count_where(and_(PartyOrganization.kind == "branch", MemberUnit.category == "residential"))),
         PartyOrganization, user).join(MemberUnit, MemberUnit.id == PartyOrganization.unit_id).where(
         or_(PartyOrganization.founded_on.is_(None), PartyOrganization.founded_on <= _D1))).one()
     return {"total": int(total or 0), "residential_branches": int(residential or 0)}
